@@ -1,0 +1,5 @@
+"""Allow `python -m eqprep`."""
+
+from eqprep.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,337 @@
+"""Load notes, questions and the syllabus; every defect becomes a Problem, never an exception."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from eqprep.bank.model import (
+    KINDS,
+    Bank,
+    ChoiceQuestion,
+    CodeChoiceQuestion,
+    ExpressionQuestion,
+    Note,
+    NumericQuestion,
+    ParametricQuestion,
+    ParamSpec,
+    Problem,
+    Question,
+    SelfGradedQuestion,
+    SyllabusItem,
+)
+from eqprep.paths import content_root
+
+_KIND_CLASS: dict[str, type[Question]] = {
+    "choice": ChoiceQuestion,
+    "numeric": NumericQuestion,
+    "expression": ExpressionQuestion,
+    "code_choice": CodeChoiceQuestion,
+    "self_graded": SelfGradedQuestion,
+    "parametric": ParametricQuestion,
+}
+_COMMON_REQUIRED = ("id", "topic", "kind", "tags", "prompt", "explanation")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_TOML_LINE_RE = re.compile(r"at line (\d+)")
+_FRONT_RE = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n", re.S)
+
+
+class _Invalid(Exception):
+    """A single question is malformed; carries the Japanese message."""
+
+
+def load_bank(root: Path | str | None = None) -> Bank:
+    """Load the content tree at `root` (default: the bundled content)."""
+    base = Path(root) if root is not None else content_root()
+    bank = Bank(root=base)
+    if not base.is_dir():
+        bank.problems.append(Problem(base, None, "コンテンツのフォルダが見つかりません"))
+        return bank
+    _load_syllabus(base / "syllabus.toml", bank)
+    for path in sorted((base / "notes").rglob("*.md")):
+        _load_note(path, bank)
+    for path in sorted((base / "questions").rglob("*.toml")):
+        _load_questions(path, bank)
+    return bank
+
+
+def _read_toml(path: Path, bank: Bank) -> tuple[dict[str, Any], str] | None:
+    """Parse a TOML file, reporting syntax errors with their line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_LINE_RE.search(str(exc))
+        line = int(match.group(1)) if match else (text.count("\n") or 1)  # "at end of document"
+        bank.problems.append(Problem(path, line, f"TOML の構文エラー: {exc}"))
+    except (OSError, UnicodeDecodeError) as exc:
+        bank.problems.append(Problem(path, None, f"ファイルを読めません: {exc}"))
+    return None
+
+
+def _load_syllabus(path: Path, bank: Bank) -> None:
+    """Read syllabus items (id, name, area, option)."""
+    if not path.exists():
+        bank.problems.append(Problem(path, None, "syllabus.toml がありません"))
+        return
+    parsed = _read_toml(path, bank)
+    if parsed is None:
+        return
+    for raw in parsed[0].get("item", []):
+        try:
+            item = SyllabusItem(str(raw["id"]), str(raw["name"]), str(raw["area"]), bool(raw.get("option", False)))
+        except KeyError as exc:
+            bank.problems.append(Problem(path, None, f"シラバス項目に {exc.args[0]} がありません: {raw}"))
+            continue
+        bank.syllabus[item.id] = item
+
+
+def _load_note(path: Path, bank: Bank) -> None:
+    """Read one note: `+++` TOML front matter, then Markdown."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        bank.problems.append(Problem(path, None, f"ファイルを読めません: {exc}"))
+        return
+    match = _FRONT_RE.match(text)
+    if not match:
+        bank.problems.append(Problem(path, 1, "先頭に +++ で囲んだ front matter (id, title, tags) がありません"))
+        return
+    try:
+        meta = tomllib.loads(match.group(1))
+    except tomllib.TOMLDecodeError as exc:
+        bank.problems.append(Problem(path, 1, f"front matter の TOML 構文エラー: {exc}"))
+        return
+    missing = [k for k in ("id", "title", "tags") if k not in meta]
+    if missing:
+        bank.problems.append(Problem(path, 1, f"front matter に {', '.join(missing)} がありません"))
+        return
+    note = Note(
+        id=str(meta["id"]),
+        title=str(meta["title"]),
+        body=text[match.end():],
+        tags=tuple(str(t) for t in meta["tags"]),
+        order=int(meta.get("order", 1000)),
+        area=path.parent.name,
+        path=path,
+    )
+    if note.id in bank.notes:
+        bank.problems.append(Problem(path, 1, f"ノート id '{note.id}' が重複しています ({bank.notes[note.id].path})"))
+        return
+    bank.notes[note.id] = note
+
+
+def _question_lines(text: str) -> list[int]:
+    """Line numbers of each `[[question]]` header, in order."""
+    return [i for i, line in enumerate(text.splitlines(), 1) if line.strip() == "[[question]]"]
+
+
+def _load_questions(path: Path, bank: Bank) -> None:
+    """Read every `[[question]]` of one file; a bad question never hides the others."""
+    parsed = _read_toml(path, bank)
+    if parsed is None:
+        return
+    data, text = parsed
+    lines = _question_lines(text)
+    unknown_top = set(data) - {"question"}
+    if unknown_top:
+        bank.problems.append(Problem(path, None, f"不明なトップレベルのキー: {', '.join(sorted(unknown_top))}"))
+    for index, raw in enumerate(data.get("question", [])):
+        line = lines[index] if index < len(lines) else None
+        qid = raw.get("id") if isinstance(raw.get("id"), str) else None
+        try:
+            question = build_question(raw, path, line)
+        except _Invalid as exc:
+            bank.problems.append(Problem(path, line, str(exc), qid))
+            continue
+        if question.id in bank.questions:
+            other = bank.questions[question.id]
+            bank.problems.append(
+                Problem(path, line, f"問題 id が重複しています (最初の定義: {other.path}:{other.line})", question.id)
+            )
+            continue
+        bank.questions[question.id] = question
+
+
+def _text(raw: dict[str, Any], key: str, default: str | None = None) -> str:
+    """A string field, required unless a default is given."""
+    value = raw.get(key, default)
+    if value is None:
+        raise _Invalid(f"'{key}' がありません")
+    if not isinstance(value, str):
+        raise _Invalid(f"'{key}' は文字列にしてください")
+    return value
+
+
+def _strings(raw: dict[str, Any], key: str, required: bool = False) -> tuple[str, ...]:
+    """A list of strings (a single string is accepted as a one-item list)."""
+    value = raw.get(key)
+    if value is None:
+        if required:
+            raise _Invalid(f"'{key}' がありません")
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Invalid(f"'{key}' は文字列のリストにしてください")
+    return tuple(value)
+
+
+def _number(raw: dict[str, Any], key: str, default: float) -> float:
+    """A numeric field."""
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Invalid(f"'{key}' は数値にしてください")
+    return float(value)
+
+
+def _numbers(raw: dict[str, Any], key: str) -> tuple[float, ...]:
+    """One number or a list of numbers."""
+    value = raw.get(key)
+    values = value if isinstance(value, list) else [value]
+    if value is None or not values or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values):
+        raise _Invalid(f"'{key}' は数値 (または数値のリスト) にしてください")
+    return tuple(float(v) for v in values)
+
+
+def _params(raw: dict[str, Any]) -> dict[str, ParamSpec]:
+    """Parameter specs of a parametric question."""
+    table = raw.get("params")
+    if not isinstance(table, dict) or not table:
+        raise _Invalid("parametric には [question.params] が必要です")
+    specs: dict[str, ParamSpec] = {}
+    for name, spec in table.items():
+        if isinstance(spec, list):
+            spec = {"choices": spec}
+        if not isinstance(spec, dict):
+            raise _Invalid(f"パラメータ {name} は {{ min = .., max = .. }} か {{ choices = [..] }} で書いてください")
+        unknown = set(spec) - {"min", "max", "step", "choices"}
+        if unknown:
+            raise _Invalid(f"パラメータ {name} に不明なキー: {', '.join(sorted(unknown))}")
+        if "choices" in spec:
+            choices = spec["choices"]
+            if not isinstance(choices, list) or not choices or not all(
+                isinstance(c, (int, float)) and not isinstance(c, bool) for c in choices
+            ):
+                raise _Invalid(f"パラメータ {name} の choices は数値のリストにしてください")
+            specs[name] = ParamSpec(name, choices=tuple(choices))
+            continue
+        if "min" not in spec or "max" not in spec:
+            raise _Invalid(f"パラメータ {name} には min と max が必要です")
+        lo, hi, step = spec["min"], spec["max"], spec.get("step")
+        if not all(isinstance(v, (int, float)) for v in (lo, hi)) or lo > hi:
+            raise _Invalid(f"パラメータ {name} の範囲が不正です: min={lo}, max={hi}")
+        if step is not None and (not isinstance(step, (int, float)) or step <= 0):
+            raise _Invalid(f"パラメータ {name} の step は正の数にしてください")
+        specs[name] = ParamSpec(name, lo, hi, step)
+    return specs
+
+
+def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Question:
+    """Turn one TOML table into a typed question, or raise _Invalid with the reason."""
+    missing = [k for k in _COMMON_REQUIRED if k not in raw]
+    if missing:
+        raise _Invalid(f"必須フィールドがありません: {', '.join(missing)}")
+    kind = _text(raw, "kind")
+    if kind not in KINDS:
+        raise _Invalid(f"kind '{kind}' は不明です ({' / '.join(KINDS)} のいずれか)")
+    cls = _KIND_CLASS[kind]
+    allowed = {f.name for f in fields(cls)} - {"path", "line"}
+    unknown = set(raw) - allowed
+    if unknown:
+        raise _Invalid(f"kind '{kind}' に不明なフィールド: {', '.join(sorted(unknown))}")
+    qid = _text(raw, "id")
+    if not _ID_RE.match(qid):
+        raise _Invalid(f"id '{qid}' は英小文字・数字・'-' だけにしてください")
+    tags = _strings(raw, "tags", required=True)
+    if not tags:
+        raise _Invalid("tags を 1 つ以上書いてください")
+    difficulty = raw.get("difficulty", 2)
+    if difficulty not in (1, 2, 3):
+        raise _Invalid("difficulty は 1, 2, 3 のいずれかです")
+    common: dict[str, Any] = dict(
+        id=qid,
+        topic=_text(raw, "topic"),
+        kind=kind,
+        prompt=_text(raw, "prompt"),
+        explanation=_text(raw, "explanation"),
+        tags=tags,
+        path=path,
+        line=line,
+        source=raw.get("source"),
+        note=raw.get("note"),
+        derivation=raw.get("derivation"),
+        difficulty=difficulty,
+    )
+    for key in ("source", "note", "derivation"):
+        if common[key] is not None and not isinstance(common[key], str):
+            raise _Invalid(f"'{key}' は文字列にしてください")
+    match kind:
+        case "choice":
+            choices = _strings(raw, "choices", required=True)
+            return ChoiceQuestion(
+                **common,
+                choices=choices,
+                answer=frozenset(_strings(raw, "answer", required=True)),
+                shuffle=bool(raw.get("shuffle", True)),
+            )
+        case "numeric":
+            return NumericQuestion(
+                **common,
+                answer=_numbers(raw, "answer"),
+                formula=_strings(raw, "formula"),
+                labels=_strings(raw, "labels"),
+                tolerance=_number(raw, "tolerance", 0.0),
+                rel_tolerance=_number(raw, "rel_tolerance", 0.005),
+                unit=_text(raw, "unit", ""),
+            )
+        case "expression":
+            domain_raw = raw.get("domain", {})
+            if not isinstance(domain_raw, dict):
+                raise _Invalid("domain は {変数 = [下限, 上限]} の表にしてください")
+            domain: dict[str, tuple[float, float]] = {}
+            for name, bounds in domain_raw.items():
+                if not (isinstance(bounds, list) and len(bounds) == 2 and bounds[0] < bounds[1]):
+                    raise _Invalid(f"domain.{name} は [下限, 上限] にしてください")
+                domain[name] = (float(bounds[0]), float(bounds[1]))
+            return ExpressionQuestion(
+                **common,
+                answer=_text(raw, "answer"),
+                variables=_strings(raw, "variables"),
+                functions=_strings(raw, "functions"),
+                formula=_text(raw, "formula", ""),
+                form=_text(raw, "form", ""),
+                domain=domain,
+            )
+        case "code_choice":
+            template = _text(raw, "template")
+            if "{blank}" not in template:
+                raise _Invalid("template に {blank} がありません")
+            return CodeChoiceQuestion(
+                **common,
+                template=template,
+                choices=_strings(raw, "choices", required=True),
+                answer=_text(raw, "answer"),
+                check=_text(raw, "check"),
+                setup=_text(raw, "setup", ""),
+            )
+        case "self_graded":
+            return SelfGradedQuestion(**common, answer=_text(raw, "answer"), key_points=_strings(raw, "key_points"))
+        case _:
+            let = raw.get("let", {})
+            if not isinstance(let, dict) or not all(isinstance(v, str) for v in let.values()):
+                raise _Invalid("[question.let] は 名前 = \"式\" の表にしてください")
+            return ParametricQuestion(
+                **common,
+                params=_params(raw),
+                let=dict(let),
+                answer=_strings(raw, "answer", required=True),
+                constraints=_strings(raw, "constraints"),
+                labels=_strings(raw, "labels"),
+                tolerance=_number(raw, "tolerance", 0.0),
+                rel_tolerance=_number(raw, "rel_tolerance", 0.005),
+                unit=_text(raw, "unit", ""),
+            )

@@ -1,0 +1,176 @@
+"""Typed content model: notes, questions of each kind, syllabus items and load problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KINDS = ("choice", "numeric", "expression", "code_choice", "self_graded", "parametric")
+AREAS = ("応用数学", "機械学習", "深層学習", "開発環境")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the content, located as precisely as TOML allows."""
+
+    path: Path
+    line: int | None
+    message: str
+    qid: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        who = f" [{self.qid}]" if self.qid else ""
+        return f"{where}:{who} {self.message}"
+
+
+@dataclass(frozen=True)
+class SyllabusItem:
+    """A syllabus item; `area` is one of the four areas of the official score report."""
+
+    id: str
+    name: str
+    area: str
+    option: bool = False
+
+
+@dataclass(frozen=True)
+class Note:
+    """A topic note: Markdown with `$...$` math."""
+
+    id: str
+    title: str
+    body: str
+    tags: tuple[str, ...]
+    order: int
+    area: str
+    path: Path
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Question:
+    """Fields every question kind shares."""
+
+    id: str
+    topic: str
+    kind: str
+    prompt: str
+    explanation: str
+    tags: tuple[str, ...]
+    path: Path
+    line: int | None = None
+    source: str | None = None
+    note: str | None = None
+    derivation: str | None = None
+    difficulty: int = 2
+
+    @property
+    def note_id(self) -> str:
+        """The note this question links to (without any `#heading`)."""
+        return (self.note or self.topic).split("#", 1)[0]
+
+
+@dataclass(frozen=True)
+class ChoiceQuestion(Question):
+    """Multiple choice with one or several correct answers, stored as text."""
+
+    choices: tuple[str, ...] = ()
+    answer: frozenset[str] = frozenset()
+    shuffle: bool = True
+
+    @property
+    def multiple(self) -> bool:
+        """True when the learner must pick every correct option."""
+        return len(self.answer) > 1
+
+
+@dataclass(frozen=True)
+class NumericQuestion(Question):
+    """One or more numbers, with tolerances and an optional formula that recomputes them."""
+
+    answer: tuple[float, ...] = ()
+    formula: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    tolerance: float = 0.0
+    rel_tolerance: float = 0.005
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class ExpressionQuestion(Question):
+    """A formula answer checked for equivalence with SymPy."""
+
+    answer: str = ""
+    variables: tuple[str, ...] = ()
+    functions: tuple[str, ...] = ()
+    formula: str = ""
+    form: str = ""
+    domain: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CodeChoiceQuestion(Question):
+    """Exam-style fill-in-the-blank: `template` has `{blank}`, options are code."""
+
+    template: str = ""
+    choices: tuple[str, ...] = ()
+    answer: str = ""
+    check: str = ""
+    setup: str = ""
+
+
+@dataclass(frozen=True)
+class SelfGradedQuestion(Question):
+    """Explanation question: the learner compares with the model answer and rates themselves."""
+
+    answer: str = ""
+    key_points: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """How one parameter is drawn: an integer/step range or a list of choices."""
+
+    name: str
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    choices: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParametricQuestion(Question):
+    """A generator: fresh parameters each time, answers computed by formulas."""
+
+    params: dict[str, ParamSpec] = field(default_factory=dict)
+    let: dict[str, str] = field(default_factory=dict)
+    answer: tuple[str, ...] = ()
+    constraints: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    tolerance: float = 0.0
+    rel_tolerance: float = 0.005
+    unit: str = ""
+
+
+@dataclass
+class Bank:
+    """Everything that loaded, plus every problem met while loading."""
+
+    root: Path
+    notes: dict[str, Note] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    syllabus: dict[str, SyllabusItem] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def questions_for(self, note_id: str) -> list[Question]:
+        """Questions whose topic or note link is the given note."""
+        return [q for q in self.questions.values() if q.topic == note_id or q.note_id == note_id]
+
+    def area_of(self, question: Question) -> str:
+        """Score-report area of a question, from its first known syllabus tag."""
+        for tag in question.tags:
+            item = self.syllabus.get(tag)
+            if item:
+                return item.area
+        return "深層学習"

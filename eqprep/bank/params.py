@@ -1,0 +1,91 @@
+"""Draw parameters for parametric questions and compute their answers (same code for quiz and check)."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from eqprep.bank.formula import FormulaError, evaluate
+from eqprep.bank.model import ParametricQuestion, ParamSpec
+
+MAX_TRIES = 1000
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(:[^{}]*)?\}")
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One concrete variant: parameter and intermediate values, and the numeric answers."""
+
+    seed: int
+    values: dict[str, float]
+    answers: tuple[float, ...]
+
+
+class GeneratorError(ValueError):
+    """The generator cannot produce a valid variant; the message is Japanese."""
+
+
+def _draw(spec: ParamSpec, rng: random.Random) -> float:
+    """Draw one parameter value."""
+    if spec.choices:
+        return rng.choice(spec.choices)
+    assert spec.min is not None and spec.max is not None
+    if spec.step is None and float(spec.min).is_integer() and float(spec.max).is_integer():
+        return rng.randint(int(spec.min), int(spec.max))
+    step = spec.step or (spec.max - spec.min) / 100
+    count = int(math.floor((spec.max - spec.min) / step + 1e-9))
+    value = spec.min + step * rng.randint(0, count)
+    digits = max(0, -int(math.floor(math.log10(step)))) + 2 if step < 1 else 0
+    return round(value, digits) if digits else value
+
+
+def instantiate(question: ParametricQuestion, seed: int) -> Instance:
+    """Draw parameters satisfying the constraints, then evaluate `let` and the answers."""
+    rng = random.Random(seed)
+    for _ in range(MAX_TRIES):
+        values: dict[str, float] = {name: _draw(spec, rng) for name, spec in question.params.items()}
+        try:
+            if not all(evaluate(c, values) for c in question.constraints):
+                continue
+            for name, formula in question.let.items():
+                values[name] = evaluate(formula, values)
+            answers = tuple(float(evaluate(f, values)) for f in question.answer)
+        except FormulaError as exc:
+            raise GeneratorError(f"seed {seed}: {exc}") from None
+        if not all(math.isfinite(a) for a in answers):
+            raise GeneratorError(f"seed {seed}: 答えが有限の数になりません {answers} (値: {values})")
+        return Instance(seed, values, answers)
+    raise GeneratorError(f"seed {seed}: {MAX_TRIES} 回試しても制約を満たすパラメータが見つかりません")
+
+
+def format_value(value: float) -> str:
+    """Show integers without a decimal point and other numbers with up to 4 significant digits."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.4g}"
+
+
+def fill(template: str, values: Mapping[str, float]) -> str:
+    """Replace `{name}` / `{name:fmt}` for known names only, leaving LaTeX braces alone."""
+
+    def replace(match: re.Match[str]) -> str:
+        name, spec = match.group(1), match.group(2)
+        if name not in values:
+            return match.group(0)
+        value = values[name]
+        return format(value, spec[1:]) if spec else format_value(value)
+
+    return _PLACEHOLDER.sub(replace, template)
+
+
+def answer_values(instance: Instance) -> dict[str, float]:
+    """Values plus `answer` (or `answer1`, `answer2`, ...) for filling explanations."""
+    out = dict(instance.values)
+    if len(instance.answers) == 1:
+        out["answer"] = instance.answers[0]
+    for i, value in enumerate(instance.answers, 1):
+        out[f"answer{i}"] = value
+    return out

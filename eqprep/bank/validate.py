@@ -1,0 +1,214 @@
+"""Semantic validation: links resolve, answers recompute, generators and code options really work."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from eqprep.bank.codecheck import run_option
+from eqprep.bank.formula import FormulaError, evaluate, names_in
+from eqprep.bank.model import (
+    Bank,
+    ChoiceQuestion,
+    CodeChoiceQuestion,
+    ExpressionQuestion,
+    NumericQuestion,
+    ParametricQuestion,
+    Problem,
+    Question,
+    SelfGradedQuestion,
+)
+from eqprep.bank.params import GeneratorError, instantiate
+from eqprep.render.math import leftover_macros, math_spans
+
+PARAMETRIC_SEEDS = 200
+_LINK_RE = re.compile(r"\]\((note|q):([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def within(expected: float, given: float, tolerance: float, rel_tolerance: float) -> bool:
+    """True when `given` matches `expected` within the absolute or the relative tolerance."""
+    diff = abs(expected - given)
+    return diff <= tolerance + 1e-12 or diff <= rel_tolerance * abs(expected)
+
+
+def validate(bank: Bank, derivation_ids: set[str] | None = None) -> list[Problem]:
+    """Every load problem plus every semantic problem of the bank."""
+    if derivation_ids is None:
+        derivation_ids = _derivation_ids(bank.root)
+    problems = list(bank.problems)
+    problems += _note_problems(bank)
+    for question in bank.questions.values():
+        for message in _question_messages(question, bank, derivation_ids):
+            problems.append(Problem(question.path, question.line, message, question.id))
+    return problems
+
+
+def _derivation_ids(root: Path) -> set[str]:
+    """Ids of the verified derivations shipped beside the content."""
+    from eqprep.maths.derivations import load_derivations
+
+    return set(load_derivations(root))
+
+
+def _math_messages(text: str, field: str) -> Iterator[str]:
+    """Math fragments that would still show raw LaTeX."""
+    for span in math_spans(text):
+        left = leftover_macros(span)
+        if left:
+            yield f"{field} の数式 ${span.strip()[:60]}$ が端末で表示できません (未対応: {' '.join(sorted(set(left)))})"
+
+
+def _link_messages(text: str, bank: Bank, field: str) -> Iterator[str]:
+    """Links to notes or questions that do not exist."""
+    for kind, target in _LINK_RE.findall(text):
+        if kind == "note" and target not in bank.notes:
+            yield f"{field} のリンク先ノート '{target}' がありません"
+        if kind == "q" and target not in bank.questions:
+            yield f"{field} のリンク先問題 '{target}' がありません"
+
+
+def _note_problems(bank: Bank) -> list[Problem]:
+    """Unknown tags, broken links and unrenderable math in notes."""
+    problems = []
+    for note in bank.notes.values():
+        messages = [f"シラバスにないタグ '{t}'" for t in note.tags if t not in bank.syllabus]
+        messages += _link_messages(note.body, bank, "本文")
+        messages += _math_messages(note.body, "本文")
+        problems += [Problem(note.path, note.line, m) for m in messages]
+    return problems
+
+
+def _question_messages(question: Question, bank: Bank, derivation_ids: set[str]) -> Iterator[str]:
+    """Problems shared by all kinds, then the kind-specific ones."""
+    if question.topic not in bank.notes:
+        yield f"topic '{question.topic}' のノートがありません"
+    if question.note and question.note_id not in bank.notes:
+        yield f"note '{question.note}' のノートがありません"
+    for tag in question.tags:
+        if tag not in bank.syllabus:
+            yield f"シラバスにないタグ '{tag}'"
+    if question.derivation and question.derivation not in derivation_ids:
+        yield f"導出 '{question.derivation}' がありません (content/derivations/)"
+    for field in ("prompt", "explanation"):
+        text = getattr(question, field)
+        if not text.strip():
+            yield f"{field} が空です"
+        yield from _link_messages(text, bank, field)
+        yield from _math_messages(text, field)
+    checker = _KIND_CHECKS.get(type(question))
+    if checker:
+        yield from checker(question)
+
+
+def _check_choice(q: ChoiceQuestion) -> Iterator[str]:
+    """At least two distinct options, and every answer is one of them."""
+    if len(q.choices) < 2:
+        yield "選択肢は 2 つ以上必要です"
+    if len(set(q.choices)) != len(q.choices):
+        yield "選択肢に重複があります"
+    for answer in sorted(q.answer - set(q.choices)):
+        yield f"正解 '{answer}' が選択肢にありません"
+    if not q.answer:
+        yield "正解がありません"
+
+
+def _check_numeric(q: NumericQuestion) -> Iterator[str]:
+    """Answers are finite and agree with their formulas."""
+    if q.labels and len(q.labels) != len(q.answer):
+        yield f"labels の数 ({len(q.labels)}) が answer の数 ({len(q.answer)}) と違います"
+    if not all(math.isfinite(a) for a in q.answer):
+        yield "answer が有限の数ではありません"
+    if not q.formula:
+        yield "numeric には答えを再計算する formula が必要です"
+        return
+    if len(q.formula) != len(q.answer):
+        yield f"formula の数 ({len(q.formula)}) が answer の数 ({len(q.answer)}) と違います"
+        return
+    for formula, answer in zip(q.formula, q.answer, strict=True):
+        try:
+            value = float(evaluate(formula))
+        except FormulaError as exc:
+            yield f"formula を計算できません: {exc}"
+            continue
+        if not within(value, answer, q.tolerance, q.rel_tolerance):
+            yield f"answer {answer:g} が formula '{formula}' の値 {value:.6g} と一致しません"
+
+
+def _check_expression(q: ExpressionQuestion) -> Iterator[str]:
+    """The answer parses with the declared names and equals its formula."""
+    from eqprep.maths.check import check_answer, check_formula
+
+    if not q.formula:
+        yield "expression には答えを SymPy で再計算する formula が必要です"
+        return
+    result = check_formula(q.formula, q.answer, q.variables, q.functions)
+    if result.status != "equivalent":
+        yield f"answer '{q.answer}' が formula '{q.formula}' と同値と確認できません: {result.message}"
+        return
+    result = check_answer(q.answer, q.answer, q.variables, q.functions, domain=q.domain or None)
+    if result.status != "equivalent":
+        yield f"answer '{q.answer}' を学習者向けの書式で読めません: {result.message}"
+
+
+def _check_code(q: CodeChoiceQuestion) -> Iterator[str]:
+    """Exactly the correct option passes the check when every option is run."""
+    if q.answer not in q.choices:
+        yield "answer が choices にありません"
+        return
+    if len(set(q.choices)) != len(q.choices):
+        yield "選択肢に重複があります"
+    for option in q.choices:
+        outcome = run_option(q.setup, q.template, option, q.check)
+        if option == q.answer and not outcome.passed:
+            yield f"正解の選択肢が check を通りません: {outcome.error}"
+        if option != q.answer and outcome.passed:
+            yield f"誤答の選択肢 '{option}' も check を通ってしまいます (check を強くしてください)"
+
+
+def _check_self(q: SelfGradedQuestion) -> Iterator[str]:
+    """A model answer exists."""
+    if not q.answer.strip():
+        yield "模範解答 (answer) が空です"
+
+
+def _check_parametric(q: ParametricQuestion) -> Iterator[str]:
+    """Formulas only use known names and every one of 200 seeds yields finite answers."""
+    known = set(q.params)
+    for name, formula in q.let.items():
+        try:
+            unknown = names_in(formula) - known
+        except FormulaError as exc:
+            yield f"let.{name}: {exc}"
+            return
+        if unknown:
+            yield f"let.{name} に未定義の名前: {', '.join(sorted(unknown))}"
+        known.add(name)
+    for formula in (*q.answer, *q.constraints):
+        try:
+            unknown = names_in(formula) - known
+        except FormulaError as exc:
+            yield str(exc)
+            return
+        if unknown:
+            yield f"式 '{formula}' に未定義の名前: {', '.join(sorted(unknown))}"
+            return
+    if q.labels and len(q.labels) != len(q.answer):
+        yield f"labels の数 ({len(q.labels)}) が answer の数 ({len(q.answer)}) と違います"
+    for seed in range(PARAMETRIC_SEEDS):
+        try:
+            instantiate(q, seed)
+        except GeneratorError as exc:
+            yield f"生成に失敗: {exc}"
+            return
+
+
+_KIND_CHECKS: dict[type, Callable[..., Iterator[str]]] = {
+    ChoiceQuestion: _check_choice,
+    NumericQuestion: _check_numeric,
+    ExpressionQuestion: _check_expression,
+    CodeChoiceQuestion: _check_code,
+    SelfGradedQuestion: _check_self,
+    ParametricQuestion: _check_parametric,
+}

@@ -1,0 +1,178 @@
+"""Grade a learner's typed answer for any question kind, with Japanese feedback."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from eqprep.bank.formula import FormulaError, evaluate
+from eqprep.bank.model import (
+    ChoiceQuestion,
+    CodeChoiceQuestion,
+    ExpressionQuestion,
+    NumericQuestion,
+    ParametricQuestion,
+    SelfGradedQuestion,
+)
+from eqprep.bank.params import format_value
+from eqprep.bank.validate import within
+from eqprep.quiz.item import Item
+
+STATUSES = ("correct", "wrong", "invalid", "undecided", "self")
+MAX_ANSWER = 2000
+_LETTERS = "abcdefghij"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Outcome of grading: `invalid` asks again, `undecided` is never counted as correct."""
+
+    status: str
+    message: str
+    expected_text: str
+
+    @property
+    def correct(self) -> bool:
+        """True only for a confirmed correct answer."""
+        return self.status == "correct"
+
+
+def _clean(text: str) -> str:
+    """Normalize width (full-width digits, ×) and surrounding space."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def expected_text(item: Item) -> str:
+    """The correct answer as the learner should see it."""
+    q = item.question
+    match q:
+        case ChoiceQuestion():
+            return " / ".join(f"{_LETTERS[i]}. {c}" for i, c in enumerate(item.choices) if c in q.answer)
+        case CodeChoiceQuestion():
+            return f"{_LETTERS[item.choices.index(q.answer)]}. {q.answer}"
+        case NumericQuestion() | ParametricQuestion():
+            values = [format_value(v) for v in item.expected]
+            if q.labels:
+                values = [f"{label} = {v}" for label, v in zip(q.labels, values, strict=True)]
+            return ", ".join(values) + (f" {q.unit}" if q.unit else "")
+        case ExpressionQuestion():
+            from eqprep.maths.parse import preview
+
+            shown = preview(q.answer, q.variables, q.functions)
+            return shown.display if shown.ok else q.answer
+        case SelfGradedQuestion():
+            points = "".join(f"\n・{p}" for p in q.key_points)
+            return q.answer + points
+    return ""
+
+
+def _pick(item: Item, text: str) -> set[str] | str:
+    """Chosen options from '2', 'b', '1,3', 'a c' or the option text; a str is an error message."""
+    if text in item.choices:
+        return {text}
+    tokens = [t for t in re.split(r"[\s,、/]+", text.lower()) if t]
+    if not tokens:
+        return "選択肢の番号 (1〜) か記号 (a〜) を入力してください。"
+    picked = set()
+    for token in tokens:
+        if token.isdigit() and 1 <= int(token) <= len(item.choices):
+            picked.add(item.choices[int(token) - 1])
+        elif len(token) == 1 and token in _LETTERS[: len(item.choices)]:
+            picked.add(item.choices[_LETTERS.index(token)])
+        else:
+            return f"'{token}' は選択肢にありません。1〜{len(item.choices)} か a〜{_LETTERS[len(item.choices) - 1]} で答えてください。"
+    return picked
+
+
+def _grade_choice(item: Item, text: str, answer: frozenset[str]) -> Verdict:
+    """Exactly the set of correct options must be picked."""
+    picked = _pick(item, text)
+    expected = expected_text(item)
+    if isinstance(picked, str):
+        return Verdict("invalid", picked, expected)
+    if picked == answer:
+        return Verdict("correct", "正解です。", expected)
+    if len(answer) > 1 and picked < answer:
+        return Verdict("wrong", f"不正解: 正解は {len(answer)} つあります。", expected)
+    return Verdict("wrong", "不正解です。", expected)
+
+
+def parse_numbers(text: str, count: int, unit: str = "") -> list[float] | str:
+    """Numbers from '7', '1/4', '2.5e-3', '0.25^5', '7×7' or 'a, b'; a str is an error message."""
+    text = _clean(text)
+    if unit and text.endswith(unit):
+        text = text[: -len(unit)].strip()
+    if count == 1:
+        if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
+            text = text.replace(",", "")
+        same = re.fullmatch(r"(\S+)\s*[x×]\s*(\S+)", text)
+        if same and same.group(1) == same.group(2):
+            text = same.group(1)
+        parts = [text]
+    else:
+        parts = [p for p in re.split(r"[,;、\s]+", text) if p]
+        if len(parts) != count:
+            return f"値を {count} 個、カンマ区切りで入力してください (入力は {len(parts)} 個)。"
+    values = []
+    for part in parts:
+        if not part:
+            return "数値を入力してください。"
+        if len(part) > 100:
+            return "入力が長すぎます。"
+        try:
+            value = evaluate(part.replace("^", "**"), {})
+        except FormulaError:
+            return f"'{part}' を数値として読めません。例: 7, 0.25, 1/4, 1e-3"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"'{part}' を数値として読めません。"
+        values.append(float(value))
+    return values
+
+
+def _grade_numeric(item: Item, text: str, tolerance: float, rel_tolerance: float, unit: str) -> Verdict:
+    """Every value within tolerance of the expected one."""
+    expected = expected_text(item)
+    values = parse_numbers(text, len(item.expected), unit)
+    if isinstance(values, str):
+        return Verdict("invalid", values, expected)
+    wrong = [i for i, (e, g) in enumerate(zip(item.expected, values, strict=True)) if not within(e, g, tolerance, rel_tolerance)]
+    if not wrong:
+        return Verdict("correct", "正解です。", expected)
+    if len(values) > 1:
+        labels = item.question.labels or tuple(f"{i + 1} 番目" for i in range(len(values)))  # type: ignore[attr-defined]
+        return Verdict("wrong", f"不正解: {', '.join(labels[i] for i in wrong)} が違います。", expected)
+    return Verdict("wrong", "不正解です。", expected)
+
+
+def _grade_expression(item: Item, q: ExpressionQuestion, text: str) -> Verdict:
+    """SymPy-backed equivalence; a timeout is 'undecided', never correct."""
+    from eqprep.maths.check import check_answer
+
+    expected = expected_text(item)
+    result = check_answer(q.answer, text, q.variables, q.functions, domain=q.domain or None, form=q.form or None)
+    status = {"equivalent": "correct", "not_equivalent": "wrong"}.get(result.status, result.status)
+    message = result.message or ("正解です。" if status == "correct" else "")
+    return Verdict(status, message, expected)
+
+
+def grade(item: Item, answer: str) -> Verdict:
+    """Grade typed text against the item; never raises on bad input."""
+    q = item.question
+    if len(answer) > MAX_ANSWER:
+        return Verdict("invalid", f"入力が長すぎます ({len(answer)} 文字、上限 {MAX_ANSWER})。", expected_text(item))
+    text = _clean(answer)
+    match q:
+        case SelfGradedQuestion():
+            return Verdict("self", "模範解答と比べて、自分で評価してください。", expected_text(item))
+        case _ if not text:
+            return Verdict("invalid", "解答を入力してください。", expected_text(item))
+        case ChoiceQuestion():
+            return _grade_choice(item, text, q.answer)
+        case CodeChoiceQuestion():
+            return _grade_choice(item, text, frozenset({q.answer}))
+        case NumericQuestion() | ParametricQuestion():
+            return _grade_numeric(item, text, q.tolerance, q.rel_tolerance, q.unit)
+        case ExpressionQuestion():
+            return _grade_expression(item, q, answer)
+    return Verdict("invalid", "この種類の問題は採点できません。", "")

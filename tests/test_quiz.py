@@ -1,0 +1,64 @@
+"""Items and grading for every kind, including hostile and malformed answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from eqprep.bank import load_bank
+from eqprep.quiz import grade, make_item
+from tests.conftest import FIXTURE_CONTENT
+
+BANK = load_bank(FIXTURE_CONTENT)
+
+
+def _item(qid: str, seed: int = 0):
+    return make_item(BANK.questions[qid], seed=seed)
+
+
+def test_choice_by_number_letter_and_text() -> None:
+    item = _item("act-sigmoid-max")
+    index = item.choices.index("0.25")
+    for answer in (str(index + 1), "abcd"[index], "0.25", f" {index + 1} "):
+        assert grade(item, answer).status == "correct", answer
+    wrong = (index + 1) % 4
+    assert grade(item, str(wrong + 1)).status == "wrong"
+    assert grade(item, "9").status == "invalid"
+    assert grade(item, "").status == "invalid"
+
+
+def test_same_seed_same_order_and_numbers() -> None:
+    assert _item("act-sigmoid-max", 5).choices == _item("act-sigmoid-max", 5).choices
+    a, b = _item("cnn-drill-output", 7), _item("cnn-drill-output", 7)
+    assert a.prompt == b.prompt and a.expected == b.expected
+    prompts = {_item("cnn-drill-output", s).prompt for s in range(20)}
+    assert len(prompts) > 10  # fresh numbers across attempts
+
+
+@pytest.mark.parametrize(("answer", "status"), [("7", "correct"), ("７", "correct"), ("7×7", "correct"), ("14/2", "correct"), ("6", "wrong"), ("seven", "invalid"), ("__import__('os')", "invalid"), ("9" * 5000, "invalid")])
+def test_numeric(answer: str, status: str) -> None:
+    assert grade(_item("cnn-test18"), answer).status == status
+
+
+def test_parametric_graded_against_its_own_numbers() -> None:
+    for seed in range(30):
+        item = _item("cnn-drill-output", seed)
+        h, k, s, p = (int(item.params[n]) for n in "HKSP")
+        expected = (h + 2 * p - k) // s + 1
+        assert item.expected == (expected,)
+        assert grade(item, str(expected)).correct
+        assert grade(item, str(expected + 1)).status == "wrong"
+        assert str(expected) in item.explanation
+
+
+def test_code_choice_and_self_graded() -> None:
+    item = _item("act-softmax-code")
+    right = item.choices.index(BANK.questions["act-softmax-code"].answer) + 1
+    assert grade(item, str(right)).correct
+    assert grade(item, str(right % 3 + 1)).status == "wrong"
+    verdict = grade(_item("act-zero-init"), "何か書いた")
+    assert verdict.status == "self" and "対称性" in verdict.expected_text
+
+
+def test_prompt_text_renders_math() -> None:
+    item = _item("act-chain")
+    assert "\\frac" not in item.prompt_text and "dz" in item.prompt_text
