@@ -23,4 +23,5 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never touch the real user data dir from a test."""
     home = tmp_path / "eqprep-home"
     monkeypatch.setenv("EQPREP_HOME", str(home))
+    monkeypatch.setenv("EQPREP_CACHE", str(tmp_path / "eqprep-cache"))
     return home

@@ -23,6 +23,7 @@ from eqprep.bank.model import (
     SelfGradedQuestion,
     SyllabusItem,
 )
+from eqprep.bank.cache import ParseCache
 from eqprep.paths import content_root
 
 _KIND_CLASS: dict[str, type[Question]] = {
@@ -43,7 +44,7 @@ class _Invalid(Exception):
     """A single question is malformed; carries the Japanese message."""
 
 
-def load_bank(root: Path | str | None = None) -> Bank:
+def load_bank(root: Path | str | None = None, use_cache: bool = True) -> Bank:
     """Load the content tree at `root` (default: the bundled content)."""
     base = Path(root) if root is not None else content_root()
     bank = Bank(root=base)
@@ -53,8 +54,12 @@ def load_bank(root: Path | str | None = None) -> Bank:
     _load_syllabus(base / "syllabus.toml", bank)
     for path in sorted((base / "notes").rglob("*.md")):
         _load_note(path, bank)
-    for path in sorted((base / "questions").rglob("*.toml")):
-        _load_questions(path, bank)
+    cache = ParseCache(base) if use_cache else None
+    paths = sorted((base / "questions").rglob("*.toml"))
+    for path in paths:
+        _load_questions(path, bank, cache)
+    if cache:
+        cache.save(keep={str(p) for p in paths})
     return bank
 
 
@@ -129,13 +134,18 @@ def _question_lines(text: str) -> list[int]:
     return [i for i, line in enumerate(text.splitlines(), 1) if line.strip() == "[[question]]"]
 
 
-def _load_questions(path: Path, bank: Bank) -> None:
+def _load_questions(path: Path, bank: Bank, cache: ParseCache | None) -> None:
     """Read every `[[question]]` of one file; a bad question never hides the others."""
-    parsed = _read_toml(path, bank)
-    if parsed is None:
-        return
-    data, text = parsed
-    lines = _question_lines(text)
+    cached = cache.get(path) if cache else None
+    if cached:
+        data, lines = cached
+    else:
+        parsed = _read_toml(path, bank)
+        if parsed is None:
+            return
+        data, lines = parsed[0], _question_lines(parsed[1])
+        if cache:
+            cache.put(path, data, lines)
     unknown_top = set(data) - {"question"}
     if unknown_top:
         bank.problems.append(Problem(path, None, f"不明なトップレベルのキー: {', '.join(sorted(unknown_top))}"))
