@@ -1,0 +1,88 @@
+"""`eqprep drill`: due reviews, new questions or a filtered drill in the plain terminal (stdin answers)."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+
+from eqprep.study.console import (
+    add_common_arguments,
+    ask,
+    describe_due,
+    open_study,
+    prepare_item,
+    read_line,
+    say,
+    show_item,
+)
+from eqprep.study.errors import StoreError
+from eqprep.study.selection import Filters
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the drill subcommand."""
+    parser = subparsers.add_parser("drill", help="端末で問題を解く (復習・新規・絞り込み)",
+                                   description="標準入力から解答を読み、採点して学習履歴に記録します。")
+    parser.add_argument("--topic", help="トピック (ノート id) で絞り込む")
+    parser.add_argument("--area", help="分野 (応用数学 / 機械学習 / 深層学習 / 開発環境)")
+    parser.add_argument("--tag", help="シラバス項目 id (例 3-4-1)")
+    parser.add_argument("--kind", help="問題の種類 (choice, numeric, expression, code_choice, self_graded, parametric)")
+    parser.add_argument("--source", help="出典の前方一致 (例 確認テスト)")
+    parser.add_argument("--count", type=int, default=20, help="出題数 (既定 20)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--due", action="store_const", dest="mode", const="due", help="期限の来た復習だけ")
+    mode.add_argument("--new", action="store_const", dest="mode", const="new", help="新規問題だけ")
+    mode.add_argument("--weak", action="store_const", dest="mode", const="weak", help="苦手 (lapse が多い・想起率が低い) 順")
+    parser.add_argument("--seed", type=int, help="乱数シード (同じシードで同じ出題・数値)")
+    parser.add_argument("--desired-retention", type=float, metavar="R", help="目標保持率 0.70〜0.97 を設定して保存")
+    parser.add_argument("--new-per-day", type=int, metavar="N", help="1 日の新規問題数を設定して保存")
+    add_common_arguments(parser)
+    parser.set_defaults(func=run, mode=None)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one drill session; every graded answer is committed before the next question."""
+    try:
+        study = open_study(args)
+        if args.desired_retention is not None:
+            study.set_desired_retention(args.desired_retention)
+        if args.new_per_day is not None:
+            study.set_new_per_day(args.new_per_day)
+        filters = Filters(args.topic, args.area, args.tag, args.kind, args.source)
+        mode = args.mode or ("drill" if filters != Filters() else "review")
+        questions = study.select(filters, mode=mode, count=args.count, seed=args.seed)
+    except (StoreError, ValueError) as exc:
+        print(f"エラー: {exc}", file=sys.stderr)
+        return 2
+    if not questions:
+        say("条件に合う問題がありません (--topic / --area などの指定を確認してください)。" if mode == "drill"
+            else "今は出題する問題がありません (期限の来た復習も、今日の新規枠も残っていません)。")
+        return 0
+    rng = random.Random(args.seed)
+    asked = correct = 0
+    for number, question in enumerate(questions, 1):
+        item = prepare_item(question, rng.randrange(2**31))
+        if item is None:
+            continue
+        show_item(item, number, len(questions), study.bank)
+        answered = ask(item, read_line)
+        if answered is None:
+            break
+        try:
+            outcome = study.record(item, answered.verdict, answered.text, answered.response_ms, answered.self_rating)
+        except StoreError as exc:
+            print(f"エラー: {exc}", file=sys.stderr)
+            return 2
+        asked += 1
+        correct += int(answered.verdict.status == "correct")
+        if answered.verdict.status != "self":
+            say(answered.verdict.message)
+            if answered.verdict.status != "correct":
+                say(f"正解: {answered.verdict.expected_text}")
+        say(item.explanation_text)
+        say(describe_due(outcome.due, study.clock()))
+        if outcome.leech:
+            say("⚠ この問題は何度も忘れています (リーチ)。ノートを読み直しましょう。")
+    say(f"\n{asked} 問解答、{correct} 問正解。記録しました。")
+    return 0

@@ -1,0 +1,35 @@
+"""Study core: SQLite progress store, FSRS scheduling, session selection, mock exam, stats, backup."""
+
+from fsrs import Rating
+
+from eqprep.study.errors import StoreError
+from eqprep.study.exam import ExamReport, assemble_exam, build_report, format_report
+from eqprep.study.scheduling import StudyScheduler, rating_for
+from eqprep.study.selection import Filters, select_questions
+from eqprep.study.service import Leech, Outcome, Study
+from eqprep.study.stats import compute_stats, format_stats
+from eqprep.study.store import AnswerRecord, CardState, Store
+from eqprep.study.transfer import export_json, import_json
+
+__all__ = [
+    "AnswerRecord",
+    "CardState",
+    "ExamReport",
+    "Filters",
+    "Leech",
+    "Outcome",
+    "Rating",
+    "Store",
+    "StoreError",
+    "Study",
+    "StudyScheduler",
+    "assemble_exam",
+    "build_report",
+    "compute_stats",
+    "export_json",
+    "format_report",
+    "format_stats",
+    "import_json",
+    "rating_for",
+    "select_questions",
+]

@@ -1,0 +1,81 @@
+"""Export the question bank as an Anki deck (.apkg via genanki), math kept as MathJax."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from eqprep.bank.model import Bank, CodeChoiceQuestion, ParametricQuestion, Question
+from eqprep.quiz import make_item
+from eqprep.quiz.grade import expected_text
+from eqprep.study.errors import StoreError
+
+MODEL_ID = 1_607_392_319
+DECK_ID = 2_059_400_110
+ANKI_SEED = 1
+LETTERS = "abcdefghij"
+_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE = re.compile(r"\$(.+?)\$", re.S)
+_CSS = ".card { font-family: sans-serif; font-size: 18px; text-align: left; } pre { background: #f4f4f4; }"
+
+
+def to_html(markdown: str) -> str:
+    """Escape text for Anki and turn `$..$` / `$$..$$` into MathJax delimiters Anki renders."""
+    text = html.escape(markdown.strip())
+    text = _DISPLAY.sub(lambda m: r"\[" + m.group(1) + r"\]", text)
+    text = _INLINE.sub(lambda m: r"\(" + m.group(1) + r"\)", text)
+    return text.replace("\n", "<br>")
+
+
+def _tag(text: str) -> str:
+    """Anki tags cannot contain spaces."""
+    return re.sub(r"\s+", "_", text.strip())
+
+
+def card_fields(bank: Bank, question: Question) -> tuple[str, str]:
+    """Front and back HTML of one question (a parametric one shows one fixed instance)."""
+    item = make_item(question, seed=ANKI_SEED)
+    front = [to_html(item.prompt)]
+    if isinstance(question, CodeChoiceQuestion):
+        front.append(f"<pre>{html.escape(question.template.strip())}</pre>")
+    if item.choices:
+        front.append("<br>".join(f"{LETTERS[i]}. {to_html(c)}" for i, c in enumerate(item.choices)))
+    if isinstance(question, ParametricQuestion):
+        front.append("<small>(数値は一例です。eqprep では毎回違う数値で出題されます)</small>")
+    back = [f"<b>{to_html(expected_text(item))}</b>", to_html(item.explanation)]
+    if question.source:
+        back.append(f"<small>出典: {html.escape(question.source)} / {html.escape(bank.area_of(question))}</small>")
+    return "<br><br>".join(front), "<hr>".join(back)
+
+
+def export_anki(bank: Bank, path: str | Path, deck_name: str = "eqprep E資格") -> tuple[int, list[str]]:
+    """Write every question to an .apkg (stable ids: re-importing updates notes); return (count, skipped ids)."""
+    import genanki
+
+    model = genanki.Model(
+        MODEL_ID,
+        "eqprep 問題",
+        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Id"}],
+        templates=[{"name": "Card 1", "qfmt": "{{Front}}",
+                    "afmt": '{{FrontSide}}<hr id="answer">{{Back}}'}],
+        css=_CSS,
+    )
+    deck = genanki.Deck(DECK_ID, deck_name)
+    skipped: list[str] = []
+    for question in sorted(bank.questions.values(), key=lambda q: (q.tags, q.id)):
+        try:
+            front, back = card_fields(bank, question)
+        except ValueError:
+            skipped.append(question.id)
+            continue
+        tags = [_tag(question.topic), _tag(bank.area_of(question)), *(f"syllabus::{t}" for t in question.tags)]
+        if question.source:
+            tags.append(_tag(question.source))
+        deck.add_note(genanki.Note(model=model, fields=[front, back, question.id], tags=tags,
+                                   guid=genanki.guid_for(question.id)))
+    try:
+        genanki.Package(deck).write_to_file(str(path))
+    except OSError as exc:
+        raise StoreError(f"{path} に書き出せません: {exc.strerror}") from exc
+    return len(deck.notes), skipped

@@ -1,0 +1,159 @@
+"""Mock exam: draw N questions across the four score-report areas in exam proportion, then report."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from eqprep.bank.model import AREAS, Bank, Question
+
+FULL_COUNT = 100
+FULL_MINUTES = 120.0
+
+
+def default_minutes(count: int) -> float:
+    """Time limit scaled from the real exam (about 100 questions in 120 minutes)."""
+    return round(FULL_MINUTES * count / FULL_COUNT, 1)
+
+
+def area_weights(bank: Bank) -> dict[str, int]:
+    """Exam proportion of each area: its number of non-option syllabus items (JDLA publishes no weights)."""
+    weights = {area: 0 for area in AREAS}
+    for item in bank.syllabus.values():
+        if not item.option and item.area in weights:
+            weights[item.area] += 1
+    return weights
+
+
+def _eligible(bank: Bank, question: Question) -> bool:
+    """Exam questions are machine-graded and touch at least one examinable syllabus item."""
+    if question.kind == "self_graded":
+        return False
+    items = [bank.syllabus[t] for t in question.tags if t in bank.syllabus]
+    return not items or any(not item.option for item in items)
+
+
+def quotas(weights: dict[str, int], available: dict[str, int], count: int) -> dict[str, int]:
+    """Split count by weight (largest remainder), never beyond what an area has; spill the rest over."""
+    result = {area: 0 for area in weights}
+    target = min(count, sum(available.get(area, 0) for area in weights))
+    while sum(result.values()) < target:
+        open_areas = [a for a in weights if available.get(a, 0) > result[a]]
+        left = target - sum(result.values())
+        weight = {a: weights[a] for a in open_areas}
+        if not any(weight.values()):
+            weight = {a: 1 for a in open_areas}
+        exact = {a: left * weight[a] / sum(weight.values()) for a in open_areas}
+        share = {a: int(exact[a]) for a in open_areas}
+        by_remainder = sorted(open_areas, key=lambda a: (share[a] - exact[a], -weight[a], a))
+        for area in by_remainder[: left - sum(share.values())]:
+            share[area] += 1
+        for area in open_areas:
+            result[area] += min(share[area], available[area] - result[area])
+    return result
+
+
+def _spread(questions: list[Question], rng: random.Random) -> list[Question]:
+    """Shuffle within each topic, then deal topics round-robin so a short draw still covers many topics."""
+    by_topic: dict[str, list[Question]] = defaultdict(list)
+    for q in sorted(questions, key=lambda q: q.id):
+        by_topic[q.topic].append(q)
+    topics = sorted(by_topic)
+    rng.shuffle(topics)
+    for topic in topics:
+        rng.shuffle(by_topic[topic])
+    dealt: list[Question] = []
+    while any(by_topic.values()):
+        for topic in topics:
+            if by_topic[topic]:
+                dealt.append(by_topic[topic].pop())
+    return dealt
+
+
+def assemble_exam(bank: Bank, count: int = FULL_COUNT, seed: int | None = None) -> list[Question]:
+    """Questions for a mock exam, grouped by area in report order (応用数学 → 開発環境)."""
+    rng = random.Random(seed)
+    pools: dict[str, list[Question]] = {area: [] for area in AREAS}
+    for q in bank.questions.values():
+        if _eligible(bank, q):
+            pools.setdefault(bank.area_of(q), []).append(q)
+    share = quotas(area_weights(bank), {a: len(p) for a, p in pools.items() if a in AREAS}, count)
+    paper: list[Question] = []
+    for area in AREAS:
+        paper.extend(_spread(pools[area], rng)[: share[area]])
+    return paper
+
+
+@dataclass(frozen=True)
+class Score:
+    """Correct answers out of questions asked."""
+
+    correct: int = 0
+    total: int = 0
+
+    @property
+    def percent(self) -> float:
+        """Score in percent (0 when nothing was asked)."""
+        return 100.0 * self.correct / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class ExamReport:
+    """Result of a mock exam by the official report's four areas and by topic."""
+
+    total: Score
+    areas: dict[str, Score]
+    topics: dict[str, Score]
+    unanswered: int
+    wrong: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (stored with the exam and printed by --json)."""
+        return asdict(self)
+
+
+def build_report(bank: Bank, results: list[tuple[Question, str]]) -> ExamReport:
+    """Score (question, verdict status) pairs; anything but 'correct' counts as not scored."""
+    areas: dict[str, list[int]] = {area: [0, 0] for area in AREAS}
+    topics: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    wrong: list[str] = []
+    unanswered = 0
+    for question, status in results:
+        hit = int(status == "correct")
+        for bucket in (areas.setdefault(bank.area_of(question), [0, 0]), topics[question.topic]):
+            bucket[0] += hit
+            bucket[1] += 1
+        if not hit:
+            wrong.append(question.id)
+        unanswered += int(status == "unanswered")
+    correct = sum(v[0] for v in areas.values())
+    return ExamReport(
+        total=Score(correct, len(results)),
+        areas={a: Score(*v) for a, v in areas.items()},
+        topics={t: Score(*v) for t, v in sorted(topics.items())},
+        unanswered=unanswered,
+        wrong=wrong,
+    )
+
+
+def format_report(report: ExamReport, titles: dict[str, str] | None = None) -> str:
+    """Plain-text report in Japanese: total, the four areas, then per topic."""
+    titles = titles or {}
+    lines = [f"総合: {report.total.correct}/{report.total.total} 問正解 ({report.total.percent:.1f}%)"]
+    if report.unanswered:
+        lines.append(f"未解答: {report.unanswered} 問")
+    lines.append("")
+    lines.append("分野別 (成績表の4分野):")
+    for area, score in report.areas.items():
+        shown = f"{score.percent:5.1f}%" if score.total else "  出題なし"
+        lines.append(f"  {area:<6} {shown}  ({score.correct}/{score.total})")
+    lines.append("")
+    lines.append("トピック別:")
+    for topic, score in report.topics.items():
+        lines.append(f"  {titles.get(topic, topic)}: {score.correct}/{score.total} ({score.percent:.0f}%)")
+    if report.wrong:
+        lines.append("")
+        lines.append(f"誤答・未解答の {len(report.wrong)} 問は復習キューに入りました。")
+    return "\n".join(lines)

@@ -1,0 +1,179 @@
+"""The study facade the CLI and TUI share: record graded answers, schedule, select, settings, leeches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timezone, tzinfo
+from typing import Any, Protocol
+
+from fsrs import Rating
+
+from eqprep.bank.model import Bank, Question
+from eqprep.study.scheduling import (
+    DEFAULT_LEECH_THRESHOLD,
+    DEFAULT_RETENTION,
+    MIN_KIND_HISTORY,
+    MIN_OWN_HISTORY,
+    StudyScheduler,
+    rating_for,
+)
+from eqprep.study.errors import StoreError
+from eqprep.study.selection import Filters, select_questions
+from eqprep.study.store import AnswerRecord, Store
+
+DEFAULT_NEW_PER_DAY = 20
+KIND_HISTORY = 50
+
+
+class _Item(Protocol):
+    """What Study needs from eqprep.quiz.Item."""
+
+    question: Question
+    params: dict[str, Any]
+
+
+class _Verdict(Protocol):
+    """What Study needs from eqprep.quiz.Verdict."""
+
+    status: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Result of recording an answer: whether a row was written, the rating used, next due, leech flag."""
+
+    recorded: bool
+    rating: Rating | None = None
+    due: datetime | None = None
+    leech: bool = False
+
+
+@dataclass(frozen=True)
+class Leech:
+    """A question the learner keeps forgetting."""
+
+    question_id: str
+    lapses: int
+    reps: int
+
+
+def utc_now() -> datetime:
+    """Current time in UTC (the default clock)."""
+    return datetime.now(timezone.utc)
+
+
+class Study:
+    """Ties the store, the bank and the FSRS scheduler together for one learner."""
+
+    def __init__(self, store: Store, bank: Bank, clock: Callable[[], datetime] = utc_now,
+                 tz: tzinfo | None = None, enable_fuzzing: bool = True) -> None:
+        self.store = store
+        self.bank = bank
+        self.clock = clock
+        self.tz = tz
+        settings = store.settings()
+        try:
+            self.new_per_day = int(settings.get("new_per_day", DEFAULT_NEW_PER_DAY))
+            self.scheduler = StudyScheduler(
+                desired_retention=float(settings.get("desired_retention", DEFAULT_RETENTION)),
+                enable_fuzzing=enable_fuzzing,
+                leech_threshold=int(settings.get("leech_threshold", DEFAULT_LEECH_THRESHOLD)),
+            )
+        except ValueError as exc:
+            raise StoreError(f"保存されている設定が不正です ({exc})。") from exc
+
+    # --- settings ----------------------------------------------------------------------------
+
+    def set_desired_retention(self, value: float) -> None:
+        """Validate and persist the desired retention (0.70-0.97)."""
+        scheduler = StudyScheduler(value, self.scheduler.fsrs.enable_fuzzing, self.scheduler.leech_threshold)
+        self.store.set_setting("desired_retention", repr(float(value)))
+        self.scheduler = scheduler
+
+    def set_new_per_day(self, value: int) -> None:
+        """Persist the daily limit of new questions (0 or more)."""
+        if value < 0:
+            raise ValueError("1 日の新規問題数は 0 以上で指定してください。")
+        self.store.set_setting("new_per_day", str(int(value)))
+        self.new_per_day = int(value)
+
+    # --- recording ---------------------------------------------------------------------------
+
+    def history_ms(self, question: Question) -> list[int]:
+        """Typical-speed sample for the rating: own correct times, else recent ones of the same kind."""
+        own = self.store.correct_times([question.id], KIND_HISTORY)
+        if len(own) >= MIN_OWN_HISTORY:
+            return own
+        same_kind = [q.id for q in self.bank.questions.values() if q.kind == question.kind]
+        sample = self.store.correct_times(same_kind, KIND_HISTORY)
+        return sample if len(sample) >= MIN_KIND_HISTORY else []
+
+    def record(self, item: _Item, verdict: _Verdict, answer_text: str, response_ms: int,
+               self_rating: int | None = None, exam_id: int | None = None) -> Outcome:
+        """Record one graded answer and reschedule its question family in a single transaction."""
+        if verdict.status == "invalid":
+            return Outcome(recorded=False)
+        question = item.question
+        rating = rating_for(verdict.status, response_ms, self.history_ms(question), self_rating)
+        now = self.clock()
+        state = self.store.card(question.id)
+        if rating is not None:
+            state = self.scheduler.review(state, question.id, rating, now, response_ms)
+        self.store.record(
+            AnswerRecord(
+                question_id=question.id,
+                params=dict(item.params),
+                answer=answer_text,
+                verdict=verdict.status,
+                response_ms=int(response_ms),
+                answered_at=now,
+                rating=int(rating) if rating is not None else None,
+                exam_id=exam_id,
+            ),
+            state if rating is not None else None,
+        )
+        return Outcome(
+            recorded=True,
+            rating=rating,
+            due=state.card.due if state is not None and rating is not None else None,
+            leech=self.scheduler.is_leech(state),
+        )
+
+    # --- selection ---------------------------------------------------------------------------
+
+    def day_start(self) -> datetime:
+        """Start of the learner's current day (local time unless tz is given), in UTC."""
+        local = self.clock().astimezone(self.tz)
+        return datetime.combine(local.date(), time(0), local.tzinfo).astimezone(timezone.utc)
+
+    def new_left_today(self) -> int:
+        """How many never-seen questions may still be introduced today."""
+        start = self.day_start()
+        introduced = sum(1 for first in self.store.first_seen().values() if first >= start)
+        return max(self.new_per_day - introduced, 0)
+
+    def select(self, filters: Filters = Filters(), mode: str = "review", count: int = 20,
+               seed: int | None = None) -> list[Question]:
+        """Questions for a session; see selection.select_questions for the modes."""
+        now = self.clock()
+        return select_questions(
+            self.bank,
+            self.store.cards(),
+            lambda state: self.scheduler.retrievability(state, now),
+            now=now,
+            mode=mode,
+            filters=filters,
+            count=count,
+            new_left=self.new_left_today(),
+            seed=seed,
+        )
+
+    def leeches(self) -> list[Leech]:
+        """Cards at or over the leech threshold, most lapses first."""
+        found = [
+            Leech(s.question_id, s.lapses, s.reps)
+            for s in self.store.cards().values()
+            if self.scheduler.is_leech(s)
+        ]
+        return sorted(found, key=lambda leech: (-leech.lapses, leech.question_id))

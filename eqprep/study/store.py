@@ -1,0 +1,368 @@
+"""Progress store: one SQLite file, validated before use, migrated with a backup, short transactions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from fsrs import Card
+
+from eqprep.study.errors import StoreError
+from eqprep.study.schema import SCHEMA_VERSION, TABLES, migrate
+
+DB_NAME = "progress.db"
+_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One recorded answer: what was asked (params), what was typed, how it was judged and rated."""
+
+    question_id: str
+    answer: str
+    verdict: str
+    response_ms: int
+    answered_at: datetime
+    params: dict[str, Any] = field(default_factory=dict)
+    rating: int | None = None
+    exam_id: int | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class CardState:
+    """FSRS card of one question family plus the counters fsrs does not keep (reps, lapses)."""
+
+    question_id: str
+    card: Card
+    reps: int = 0
+    lapses: int = 0
+
+
+def to_iso(moment: datetime) -> str:
+    """UTC ISO-8601 text, the only timestamp format stored."""
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def from_iso(text: str) -> datetime:
+    """Parse a stored timestamp back to an aware UTC datetime."""
+    return datetime.fromisoformat(text).astimezone(timezone.utc)
+
+
+def _check_file(path: Path) -> None:
+    """Refuse files that are not SQLite or are visibly truncated, before SQLite touches them."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise StoreError(f"学習履歴ファイル {path} を読めません: {exc.strerror}") from exc
+    if size == 0:
+        return
+    if len(header) < 100 or not header.startswith(_HEADER):
+        raise StoreError(f"学習履歴ファイル {path} は SQLite データベースではないか、壊れています。")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    wal = path.with_name(path.name + "-wal")
+    has_wal = wal.exists() and wal.stat().st_size > 0
+    if not has_wal and pages and size < page_size * pages:
+        raise StoreError(f"学習履歴ファイル {path} は途中で切れています ({size} / {page_size * pages} バイト)。")
+
+
+class Store:
+    """The learner's progress database; every public method opens, uses and closes its own connection."""
+
+    def __init__(self, path: Path) -> None:
+        """Use Store.open(); this constructor assumes the file was already validated and migrated."""
+        self.path = path
+
+    @classmethod
+    def open(cls, data_dir: str | Path) -> Store:
+        """Open (creating if needed) data_dir/progress.db; raise StoreError rather than overwrite anything."""
+        directory = Path(data_dir)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"学習履歴のフォルダ {directory} を作れません: {exc.strerror}") from exc
+        path = directory / DB_NAME
+        if path.exists():
+            _check_file(path)
+        store = cls(path)
+        store._prepare()
+        return store
+
+    def _raw(self) -> sqlite3.Connection:
+        """A connection in autocommit mode (transactions are explicit)."""
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _prepare(self) -> None:
+        """Validate the content, back up and migrate an older schema, then switch to WAL."""
+        try:
+            conn = self._raw()
+        except sqlite3.Error as exc:
+            raise StoreError(f"学習履歴ファイル {self.path} を開けません: {exc}") from exc
+        try:
+            version = self._inspect(conn)
+            if version < SCHEMA_VERSION:
+                if version > 0:
+                    self._backup(conn, version)
+                migrate(conn)
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error as exc:
+            raise StoreError(f"学習履歴ファイル {self.path} を準備できません: {exc}") from exc
+        finally:
+            conn.close()
+
+    def _inspect(self, conn: sqlite3.Connection) -> int:
+        """Read-only checks: integrity, schema version, and that an unversioned file is empty."""
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"学習履歴ファイル {self.path} が壊れています ({exc})。") from exc
+        if check != "ok":
+            raise StoreError(f"学習履歴ファイル {self.path} が壊れています (整合性検査: {check})。")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"学習履歴ファイル {self.path} は新しい版の eqprep で作られています (スキーマ {version} > "
+                f"{SCHEMA_VERSION})。eqprep を更新してください。ファイルは変更していません。"
+            )
+        if version == 0 and tables:
+            raise StoreError(f"{self.path} は eqprep の学習履歴ではありません (不明なテーブル: {sorted(tables)})。")
+        return version
+
+    def _backup(self, conn: sqlite3.Connection, version: int) -> None:
+        """Copy the whole database (consistent snapshot) next to it before migrating."""
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.path.with_name(f"{self.path.name}.bak-v{version}-{stamp}")
+        dest = sqlite3.connect(target)
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+
+    @contextmanager
+    def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """Open a connection for one short transaction (IMMEDIATE when writing) and always close it."""
+        try:
+            conn = self._raw()
+        except sqlite3.Error as exc:
+            raise StoreError(f"学習履歴ファイル {self.path} を開けません: {exc}") from exc
+        try:
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"学習履歴ファイル {self.path} の読み書きに失敗しました: {exc}") from exc
+        finally:
+            conn.close()
+
+    # --- answers and cards -------------------------------------------------------------------
+
+    def record(self, answer: AnswerRecord, card: CardState | None) -> int:
+        """Insert one answer and (optionally) its updated card in a single transaction; return the row id."""
+        with self._connect(write=True) as conn:
+            cursor = conn.execute(
+                "INSERT INTO answers (question_id, params, answer, verdict, response_ms, answered_at, rating,"
+                " exam_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    answer.question_id,
+                    json.dumps(answer.params, ensure_ascii=False, sort_keys=True),
+                    answer.answer,
+                    answer.verdict,
+                    int(answer.response_ms),
+                    to_iso(answer.answered_at),
+                    answer.rating,
+                    answer.exam_id,
+                ),
+            )
+            if card is not None:
+                _put_card(conn, card)
+            return int(cursor.lastrowid or 0)
+
+    def answers(self, question_id: str | None = None, exam_id: int | None = None) -> list[AnswerRecord]:
+        """Recorded answers in time order, optionally for one question or one exam."""
+        sql = "SELECT * FROM answers"
+        where, args = [], []
+        if question_id is not None:
+            where.append("question_id = ?")
+            args.append(question_id)
+        if exam_id is not None:
+            where.append("exam_id = ?")
+            args.append(exam_id)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with self._connect() as conn:
+            rows = conn.execute(sql + " ORDER BY answered_at, id", args).fetchall()
+        return [_answer_from_row(r) for r in rows]
+
+    def first_seen(self) -> dict[str, datetime]:
+        """When each question was answered for the first time (for the new-per-day limit)."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT question_id, MIN(answered_at) FROM answers GROUP BY question_id").fetchall()
+        return {r[0]: from_iso(r[1]) for r in rows}
+
+    def correct_times(self, question_ids: list[str], limit: int) -> list[int]:
+        """Response times (ms) of the newest correct answers to any of the given questions."""
+        if not question_ids:
+            return []
+        marks = ",".join("?" * len(question_ids))
+        with self._connect() as conn:
+            rows = conn.execute(
+                f"SELECT response_ms FROM answers WHERE verdict = 'correct' AND question_id IN ({marks})"
+                " ORDER BY answered_at DESC, id DESC LIMIT ?",
+                (*question_ids, limit),
+            ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def card(self, question_id: str) -> CardState | None:
+        """The card of one question family, or None if never scheduled."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT * FROM cards WHERE question_id = ?", (question_id,)).fetchone()
+        return _card_from_row(row) if row else None
+
+    def cards(self) -> dict[str, CardState]:
+        """All scheduled cards by question id."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM cards").fetchall()
+        return {r["question_id"]: _card_from_row(r) for r in rows}
+
+    # --- exams ---------------------------------------------------------------------------------
+
+    def start_exam(self, started_at: datetime, count: int, minutes: float, seed: int | None) -> int:
+        """Create an exam row and return its id."""
+        with self._connect(write=True) as conn:
+            cursor = conn.execute(
+                "INSERT INTO exams (started_at, count, minutes, seed) VALUES (?, ?, ?, ?)",
+                (to_iso(started_at), count, minutes, seed),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def finish_exam(self, exam_id: int, finished_at: datetime, report: dict[str, Any]) -> None:
+        """Store the final report of an exam."""
+        with self._connect(write=True) as conn:
+            conn.execute(
+                "UPDATE exams SET finished_at = ?, report = ? WHERE id = ?",
+                (to_iso(finished_at), json.dumps(report, ensure_ascii=False), exam_id),
+            )
+
+    def exams(self) -> list[dict[str, Any]]:
+        """All exams (newest last) as plain dicts with the report decoded."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM exams ORDER BY id").fetchall()
+        return [{**dict(r), "report": json.loads(r["report"]) if r["report"] else None} for r in rows]
+
+    # --- settings ------------------------------------------------------------------------------
+
+    def settings(self) -> dict[str, str]:
+        """All stored settings as text."""
+        with self._connect() as conn:
+            return {r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM settings")}
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store one setting."""
+        with self._connect(write=True) as conn:
+            conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+
+    # --- bulk access for export/import -----------------------------------------------------------
+
+    def dump(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table as plain dicts (one consistent read transaction)."""
+        with self._connect() as conn:
+            return {t: [dict(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY rowid")] for t in TABLES}
+
+    def load(self, data: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+        """Merge dumped rows in one transaction: new answers/exams added, newer cards win; return counts."""
+        added = {t: 0 for t in TABLES}
+        with self._connect(write=True) as conn:
+            exam_ids: dict[int, int] = {}
+            for row in data.get("exams", []):
+                found = conn.execute("SELECT id FROM exams WHERE started_at = ?", (row["started_at"],)).fetchone()
+                if found:
+                    exam_ids[row["id"]] = found[0]
+                    continue
+                cursor = conn.execute(
+                    "INSERT INTO exams (started_at, finished_at, count, minutes, seed, report)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (row["started_at"], row["finished_at"], row["count"], row["minutes"], row["seed"], row["report"]),
+                )
+                exam_ids[row["id"]] = int(cursor.lastrowid or 0)
+                added["exams"] += 1
+            for row in data.get("answers", []):
+                key = (row["question_id"], row["answered_at"], row["answer"])
+                if conn.execute(
+                    "SELECT 1 FROM answers WHERE question_id = ? AND answered_at = ? AND answer = ?", key
+                ).fetchone():
+                    continue
+                conn.execute(
+                    "INSERT INTO answers (question_id, params, answer, verdict, response_ms, answered_at, rating,"
+                    " exam_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        row["question_id"], row["params"], row["answer"], row["verdict"], row["response_ms"],
+                        row["answered_at"], row["rating"], exam_ids.get(row["exam_id"]) if row["exam_id"] else None,
+                    ),
+                )
+                added["answers"] += 1
+            for row in data.get("cards", []):
+                incoming = _card_from_row(row)
+                current = conn.execute("SELECT * FROM cards WHERE question_id = ?", (row["question_id"],)).fetchone()
+                if current is None or _last_review(incoming) > _last_review(_card_from_row(current)):
+                    _put_card(conn, incoming)
+                    added["cards"] += 1
+            for row in data.get("settings", []):
+                conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (row["key"], row["value"]))
+                added["settings"] += 1
+        return added
+
+
+def _last_review(state: CardState) -> datetime:
+    """Last review time of a card, the oldest possible time if never reviewed."""
+    return state.card.last_review or datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _put_card(conn: sqlite3.Connection, state: CardState) -> None:
+    """Insert or replace one card row."""
+    conn.execute(
+        "INSERT OR REPLACE INTO cards (question_id, card, reps, lapses, due) VALUES (?, ?, ?, ?, ?)",
+        (state.question_id, state.card.to_json(), state.reps, state.lapses, to_iso(state.card.due)),
+    )
+
+
+def _card_from_row(row: sqlite3.Row | dict[str, Any]) -> CardState:
+    """Decode a cards row."""
+    return CardState(
+        question_id=row["question_id"],
+        card=Card.from_json(row["card"]),
+        reps=int(row["reps"]),
+        lapses=int(row["lapses"]),
+    )
+
+
+def _answer_from_row(row: sqlite3.Row) -> AnswerRecord:
+    """Decode an answers row."""
+    return AnswerRecord(
+        id=row["id"],
+        question_id=row["question_id"],
+        params=json.loads(row["params"]),
+        answer=row["answer"],
+        verdict=row["verdict"],
+        response_ms=row["response_ms"],
+        answered_at=from_iso(row["answered_at"]),
+        rating=row["rating"],
+        exam_id=row["exam_id"],
+    )
