@@ -75,9 +75,12 @@ def test_weak_code_check_and_bad_links_are_reported(content_copy: Path) -> None:
     path.write_text(text, encoding="utf-8")
     note = content_copy / "notes" / "dl" / "cnn.md"
     _append(note, "\n[無い](note:nowhere) と [無い問題](q:nothing) と $\\weirdmacro{x}$\n")
-    messages = [p.message for p in validate(load_bank(content_copy), set())]
+    problems = validate(load_bank(content_copy), set())
+    messages = [p.message for p in problems]
     assert any("誤答の選択肢" in m for m in messages)
     assert any("nowhere" in m for m in messages) and any("nothing" in m for m in messages)
+    link_line = note.read_text(encoding="utf-8").splitlines().index("[無い](note:nowhere) と [無い問題](q:nothing) と $\\weirdmacro{x}$") + 1
+    assert {p.line for p in problems if p.path == note} == {link_line}
     assert any("\\weirdmacro" in m for m in messages)
 
 

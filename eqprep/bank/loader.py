@@ -122,6 +122,7 @@ def _load_note(path: Path, bank: Bank) -> None:
         order=int(meta.get("order", 1000)),
         area=path.parent.name,
         path=path,
+        body_line=text[: match.end()].count("\n") + 1,
     )
     if note.id in bank.notes:
         bank.problems.append(Problem(path, 1, f"ノート id '{note.id}' が重複しています ({bank.notes[note.id].path})"))

@@ -45,7 +45,12 @@ class Note:
     order: int
     area: str
     path: Path
-    line: int = 1
+    body_line: int = 1
+
+    def line_of(self, needle: str) -> int:
+        """File line where `needle` first occurs in the body (for problem reports)."""
+        pos = self.body.find(needle)
+        return self.body_line + (self.body[:pos].count("\n") if pos >= 0 else 0)
 
 
 @dataclass(frozen=True)

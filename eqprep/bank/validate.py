@@ -52,31 +52,42 @@ def _derivation_ids(root: Path) -> set[str]:
     return set(load_derivations(root))
 
 
-def _math_messages(text: str, field: str) -> Iterator[str]:
-    """Math fragments that would still show raw LaTeX."""
+def _math_located(text: str, field: str) -> Iterator[tuple[str, str]]:
+    """(message, offending text) for math fragments that would still show raw LaTeX."""
     for span in math_spans(text):
         left = leftover_macros(span)
         if left:
-            yield f"{field} の数式 ${span.strip()[:60]}$ が端末で表示できません (未対応: {' '.join(sorted(set(left)))})"
+            message = f"{field} の数式 ${span.strip()[:60]}$ が端末で表示できません (未対応: {' '.join(sorted(set(left)))})"
+            yield message, span
+
+
+def _links_located(text: str, bank: Bank, field: str) -> Iterator[tuple[str, str]]:
+    """(message, offending text) for links to notes or questions that do not exist."""
+    for match in _LINK_RE.finditer(text):
+        kind, target = match.groups()
+        if kind == "note" and target not in bank.notes:
+            yield f"{field} のリンク先ノート '{target}' がありません", match.group(0)
+        if kind == "q" and target not in bank.questions:
+            yield f"{field} のリンク先問題 '{target}' がありません", match.group(0)
+
+
+def _math_messages(text: str, field: str) -> Iterator[str]:
+    """Math fragments that would still show raw LaTeX."""
+    return (message for message, _ in _math_located(text, field))
 
 
 def _link_messages(text: str, bank: Bank, field: str) -> Iterator[str]:
     """Links to notes or questions that do not exist."""
-    for kind, target in _LINK_RE.findall(text):
-        if kind == "note" and target not in bank.notes:
-            yield f"{field} のリンク先ノート '{target}' がありません"
-        if kind == "q" and target not in bank.questions:
-            yield f"{field} のリンク先問題 '{target}' がありません"
+    return (message for message, _ in _links_located(text, bank, field))
 
 
 def _note_problems(bank: Bank) -> list[Problem]:
-    """Unknown tags, broken links and unrenderable math in notes."""
+    """Unknown tags, broken links and unrenderable math in notes, each at its line."""
     problems = []
     for note in bank.notes.values():
-        messages = [f"シラバスにないタグ '{t}'" for t in note.tags if t not in bank.syllabus]
-        messages += _link_messages(note.body, bank, "本文")
-        messages += _math_messages(note.body, "本文")
-        problems += [Problem(note.path, note.line, m) for m in messages]
+        problems += [Problem(note.path, 1, f"シラバスにないタグ '{t}'") for t in note.tags if t not in bank.syllabus]
+        located = [*_links_located(note.body, bank, "本文"), *_math_located(note.body, "本文")]
+        problems += [Problem(note.path, note.line_of(needle), message) for message, needle in located]
     return problems
 
 
