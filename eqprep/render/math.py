@@ -10,9 +10,9 @@ if TYPE_CHECKING:
     import flatlatex
 
 _SIMPLE = {
-    r"\log": "log ", r"\ln": "ln ", r"\exp": "exp", r"\max": "max", r"\min": "min", r"\arg": "arg",
-    r"\argmax": "argmax", r"\argmin": "argmin", r"\tanh": "tanh", r"\sinh": "sinh", r"\cosh": "cosh",
-    r"\sin": "sin", r"\cos": "cos", r"\det": "det", r"\lim": "lim", r"\sup": "sup", r"\inf": "inf",
+    r"\log": "log ", r"\ln": "ln ", r"\exp": "exp ", r"\max": "max ", r"\min": "min ", r"\arg": "arg ",
+    r"\argmax": "argmax ", r"\argmin": "argmin ", r"\tanh": "tanh ", r"\sinh": "sinh ", r"\cosh": "cosh ",
+    r"\sin": "sin ", r"\cos": "cos ", r"\det": "det ", r"\lim": "lim ", r"\sup": "sup ", r"\inf": "inf ",
     r"\lfloor": "⌊", r"\rfloor": "⌋", r"\lceil": "⌈", r"\rceil": "⌉", r"\left": "", r"\right": "",
     r"\bigl": "", r"\bigr": "", r"\Bigl": "", r"\Bigr": "", r"\big": "", r"\Big": "", r"\displaystyle": "",
     r"\ldots": "…", r"\dots": "…", r"\cdots": "⋯", r"\vdots": "⋮", r"\to": "→", r"\le": "≤", r"\ge": "≥",
@@ -25,6 +25,9 @@ _ONE_ARG = ("mathrm", "text", "textrm", "textbf", "operatorname", "boldsymbol", 
 _ENV_RE = re.compile(r"\\begin\{([pbvBV]?matrix|cases|array|aligned|align\*?)\}(?:\{[^}]*\})?(.*?)\\end\{\1\}", re.S)
 _TOP_RE = re.compile(r"\^\s*(?:\{\\top\}|\\top|\{T\}|T(?![A-Za-z]))")
 _PRIME_RE = re.compile(r"(?<!\\)'")
+_FUNCS = "log|ln|exp|max|min|argmax|argmin|tanh|sinh|cosh|sin|cos|det|lim|sup|inf"
+_FUNC_SPACE_RE = re.compile(rf"\b({_FUNCS}) (?=[(\[⁽₍]|$)")
+_FUNC_GROUP_RE = re.compile(rf"\(({_FUNCS}|[∑∏][^()\s]*) ?\)")  # flatlatex wraps `\max_u` as `(max)ᵤ`
 
 
 def _converter() -> flatlatex.converter:
@@ -72,6 +75,7 @@ def render_math(latex: str) -> str:
     except Exception:  # flatlatex raises bare exceptions on unbalanced input
         return latex
     out = out.replace(_LBRACE, "{").replace(_RBRACE, "}")
+    out = _FUNC_SPACE_RE.sub(r"\1", _FUNC_GROUP_RE.sub(r"\1", out))
     return re.sub(r"[ \t]{2,}", " ", out).strip()
 
 
@@ -95,7 +99,8 @@ def render_markdown(markdown: str) -> str:
     """Replace `$$..$$` with an indented display line and `$..$` with inline Unicode math."""
 
     def display(match: re.Match[str]) -> str:
-        lines = [render_math(part) for part in re.split(r"\\\\", match.group(1)) if part.strip()]
+        flat = _ENV_RE.sub(_environment, match.group(1))
+        lines = [render_math(part) for part in re.split(r"\\\\", flat) if part.strip()]
         return "\n\n" + "\n".join(f"    {line}" for line in lines) + "\n\n"
 
     text = _DISPLAY_RE.sub(display, markdown)

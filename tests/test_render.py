@@ -1,0 +1,52 @@
+"""LaTeX in notes and prompts becomes readable Unicode; nothing raw reaches the terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from eqprep.bank import load_bank
+from eqprep.render.math import leftover_macros, math_spans, render_markdown, render_math
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        (r"\sigma(u) = \frac{1}{1+e^{-u}}", "σ(u) = 1/(1+e⁻ᵘ)"),
+        (r"\sigma'(u) = \sigma(u)(1-\sigma(u))", "σ′(u) = σ(u)(1-σ(u))"),
+        (r"W^\top x", "Wᵀ x"),
+        (r"\max_u f(u)", "maxᵤ f(u)"),
+        (r"1-\tanh^2(u)", "1-tanh²(u)"),
+        (r"\tanh u", "tanh u"),
+        (r"\log y_k", "log y[k]"),
+        (r"\lfloor \frac{H+2P-K}{S} \rfloor + 1", "⌊(H+2P-K)/S ⌋+ 1"),
+        (r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}", "[1, 2; 3, 4]"),
+        (r"\mathrm{softmax}(a_k)", "softmax(a[k])"),
+        (r"\{0, 1\}", "{0, 1}"),
+        (r"\sum_{i=1}^{n} x_i", "∑ᵢ₌₁ⁿ xᵢ"),
+    ],
+)
+def test_render_math(latex: str, expected: str) -> None:
+    assert render_math(latex) == expected
+    assert leftover_macros(latex) == []
+
+
+def test_unknown_macro_is_reported() -> None:
+    [macro] = leftover_macros(r"\weird{x} + 1")
+    assert macro.startswith("\\weird")
+
+
+def test_markdown_inline_display_and_escaped_dollar() -> None:
+    text = "値は $\\frac{1}{4}$ です。\n\n$$\nf(x)=\\begin{cases} x & (x>0) \\\\ 0 & (x \\le 0) \\end{cases}\n$$\n\n価格 \\$5"
+    out = render_markdown(text)
+    assert "¼" in out and "{ x, (x>0); 0, (x ≤0) }" in out and "$5" in out and "\\" not in out
+    assert math_spans(text)[0].strip().startswith("f(x)")
+
+
+def test_no_raw_latex_anywhere_in_the_shipped_bank() -> None:
+    bank = load_bank()
+    texts = [n.body for n in bank.notes.values()]
+    texts += [t for q in bank.questions.values() for t in (q.prompt, q.explanation)]
+    for text in texts:
+        rendered = render_markdown(text)
+        for marker in ("\\frac", "\\sigma", "\\sum", "\\begin", "\\partial", "\\mathrm"):
+            assert marker not in rendered, rendered[:200]
