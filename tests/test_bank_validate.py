@@ -84,6 +84,12 @@ def test_weak_code_check_and_bad_links_are_reported(content_copy: Path) -> None:
     assert any("\\weirdmacro" in m for m in messages)
 
 
+def test_bare_link_is_reported(content_copy: Path) -> None:
+    _append(content_copy / "notes" / "dl" / "cnn.md", "\n詳しくは (note:activation) を参照。\n")
+    messages = [p.message for p in validate(load_bank(content_copy), set())]
+    assert any("[ラベル](note:activation)" in m for m in messages)
+
+
 def test_wrong_correct_option_and_missing_choice(content_copy: Path) -> None:
     path = content_copy / "questions" / "activation.toml"
     text = path.read_text(encoding="utf-8").replace('answer = ["0.25"]', 'answer = ["0.5"]')

@@ -25,6 +25,7 @@ from eqprep.render.math import leftover_macros, math_spans
 
 PARAMETRIC_SEEDS = 200
 _LINK_RE = re.compile(r"\]\((note|q):([^)#\s]+)(?:#[^)]*)?\)")
+_BARE_LINK_RE = re.compile(r"(?<!\])\((?:note|q):[^)]*\)")
 
 
 def within(expected: float, given: float, tolerance: float, rel_tolerance: float) -> bool:
@@ -63,6 +64,8 @@ def _math_located(text: str, field: str) -> Iterator[tuple[str, str]]:
 
 def _links_located(text: str, bank: Bank, field: str) -> Iterator[tuple[str, str]]:
     """(message, offending text) for links to notes or questions that do not exist."""
+    for match in _BARE_LINK_RE.finditer(text):
+        yield f"{field} のリンク {match.group(0)} は [ラベル]{match.group(0)} の形で書いてください", match.group(0)
     for match in _LINK_RE.finditer(text):
         kind, target = match.groups()
         if kind == "note" and target not in bank.notes:
