@@ -62,3 +62,11 @@ def test_code_choice_and_self_graded() -> None:
 def test_prompt_text_renders_math() -> None:
     item = _item("act-chain")
     assert "\\frac" not in item.prompt_text and "dz" in item.prompt_text
+
+
+def test_default_tolerance_is_exact_for_whole_numbers() -> None:
+    from eqprep.bank.validate import within
+
+    assert not within(29312, 29313, 0.0, None)  # a parameter count off by one is wrong
+    assert within(0.3567, 0.357, 0.0, None)  # 0.5% on non-integers
+    assert within(29312, 29313, 0.0, 0.001)  # an explicit relative tolerance still applies

@@ -296,7 +296,7 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
                 formula=_strings(raw, "formula"),
                 labels=_strings(raw, "labels"),
                 tolerance=_number(raw, "tolerance", 0.0),
-                rel_tolerance=_number(raw, "rel_tolerance", 0.005),
+                rel_tolerance=_number(raw, "rel_tolerance", 0.0) if "rel_tolerance" in raw else None,
                 unit=_text(raw, "unit", ""),
             )
         case "expression":
@@ -343,6 +343,6 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
                 constraints=_strings(raw, "constraints"),
                 labels=_strings(raw, "labels"),
                 tolerance=_number(raw, "tolerance", 0.0),
-                rel_tolerance=_number(raw, "rel_tolerance", 0.005),
+                rel_tolerance=_number(raw, "rel_tolerance", 0.0) if "rel_tolerance" in raw else None,
                 unit=_text(raw, "unit", ""),
             )

@@ -98,7 +98,7 @@ class NumericQuestion(Question):
     formula: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     tolerance: float = 0.0
-    rel_tolerance: float = 0.005
+    rel_tolerance: float | None = None  # None: exact for whole numbers, 0.5% otherwise
     unit: str = ""
 
 
@@ -154,7 +154,7 @@ class ParametricQuestion(Question):
     constraints: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     tolerance: float = 0.0
-    rel_tolerance: float = 0.005
+    rel_tolerance: float | None = None  # None: exact for whole numbers, 0.5% otherwise
     unit: str = ""
 
 

@@ -28,8 +28,17 @@ _LINK_RE = re.compile(r"\]\((note|q):([^)#\s]+)(?:#[^)]*)?\)")
 _BARE_LINK_RE = re.compile(r"(?<!\])\((?:note|q):[^)]*\)")
 
 
-def within(expected: float, given: float, tolerance: float, rel_tolerance: float) -> bool:
-    """True when `given` matches `expected` within the absolute or the relative tolerance."""
+DEFAULT_REL_TOLERANCE = 0.005
+
+
+def within(expected: float, given: float, tolerance: float, rel_tolerance: float | None) -> bool:
+    """True when `given` matches `expected` within the absolute or the relative tolerance.
+
+    Without an explicit relative tolerance, whole-number answers (counts, sizes) must be exact
+    and other answers may be off by 0.5%.
+    """
+    if rel_tolerance is None:
+        rel_tolerance = 0.0 if float(expected).is_integer() else DEFAULT_REL_TOLERANCE
     diff = abs(expected - given)
     return diff <= tolerance + 1e-12 or diff <= rel_tolerance * abs(expected)
 

@@ -130,7 +130,7 @@ def parse_numbers(text: str, count: int, unit: str = "") -> list[float] | str:
     return values
 
 
-def _grade_numeric(item: Item, text: str, tolerance: float, rel_tolerance: float, unit: str) -> Verdict:
+def _grade_numeric(item: Item, text: str, tolerance: float, rel_tolerance: float | None, unit: str) -> Verdict:
     """Every value within tolerance of the expected one."""
     expected = expected_text(item)
     values = parse_numbers(text, len(item.expected), unit)
