@@ -1,0 +1,80 @@
+"""Benchmark answer checking: median and 99th percentile per check after warm-up (issue 4 targets 20 ms / 100 ms).
+
+Run: python benchmarks/maths.py [--rounds N]
+Uses the bank's expression questions when the bank loader is available, plus built-in derivative questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from typing import Any
+
+from eqprep.maths.check import check_answer, warm_up
+from eqprep.maths.parse import preview
+
+# (expected, variables, functions, domain, learner answers)
+BUILT_IN: list[tuple[str, list[str], list[str], dict[str, tuple[float, float]] | None, list[str]]] = [
+    ("sigmoid(u)*(1 - sigmoid(u))", ["u"], ["sigmoid"], None,
+     ["exp(-u)/(1+exp(-u))^2", "sigmoid(u)-sigmoid(u)^2", "sigmoid(u)*(1+sigmoid(u))", "sigmod(u)"]),
+    ("2*(x + y)", ["x", "y"], [], None, ["2x+2y", "2(x+y)", "2x+y", "(x+y)^2"]),
+    ("1 - tanh(u)^2", ["u"], ["tanh"], None, ["4/(e^u+e^-u)^2", "1-tanh(u)", "(1-tanh(u))(1+tanh(u))"]),
+    ("y - t", ["y", "t"], [], None, ["-(t-y)", "t-y"]),
+    ("sqrt(2/n)", ["n"], [], {"n": (1.0, 1000.0)}, ["sqrt(2)/sqrt(n)", "sqrt(1/n)"]),
+    ("1 - beta1^t", ["beta1", "t"], [], {"beta1": (0.5, 0.99), "t": (1.0, 20.0)}, ["1-β1^t", "beta1^t"]),
+    ("lambda*w", ["lambda", "w"], [], None, ["λw", "2 lambda w"]),
+]
+
+
+def bank_cases() -> list[tuple[str, list[str], list[str], Any, list[str]]]:
+    """Expression questions from the content bank, each checked against its answer and two wrong variants."""
+    try:
+        from eqprep.bank import load_bank
+    except ImportError:
+        return []
+    cases = []
+    for question in load_bank().questions.values():
+        if getattr(question, "kind", "") != "expression":
+            continue
+        answer = question.answer
+        answers = [answer, f"({answer}) + 1", f"2*({answer})"]
+        cases.append((answer, list(question.variables), list(question.functions), question.domain or None, answers))
+    return cases
+
+
+def main() -> None:
+    """Warm up, time every check several rounds, print the summary."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    cases = BUILT_IN + bank_cases()
+    started = time.perf_counter()
+    warm_up()
+    print(f"SymPy worker warm-up: {1000 * (time.perf_counter() - started):.0f} ms")
+    for expected, variables, functions, domain, answers in cases:
+        for answer in answers:
+            check_answer(expected, answer, variables, functions, domain=domain)
+    times: list[float] = []
+    previews: list[float] = []
+    for _ in range(args.rounds):
+        for expected, variables, functions, domain, answers in cases:
+            for answer in answers:
+                start = time.perf_counter()
+                check_answer(expected, answer, variables, functions, domain=domain)
+                times.append(1000 * (time.perf_counter() - start))
+                start = time.perf_counter()
+                preview(answer, variables, functions)
+                previews.append(1000 * (time.perf_counter() - start))
+    times.sort()
+    previews.sort()
+    p99 = times[int(0.99 * (len(times) - 1))]
+    print(f"questions: {len(cases)} ({len(cases) - len(BUILT_IN)} from the bank), checks: {len(times)}")
+    print(f"check_answer median {statistics.median(times):.2f} ms, p99 {p99:.2f} ms, max {times[-1]:.2f} ms")
+    print(f"preview      median {statistics.median(previews):.3f} ms, p99 {previews[int(0.99 * (len(previews) - 1))]:.3f} ms")
+    verdict = "OK" if statistics.median(times) < 20 and p99 < 100 else "TOO SLOW"
+    print(f"target median < 20 ms, p99 < 100 ms: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

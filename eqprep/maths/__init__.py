@@ -1,0 +1,1 @@
+"""Safe formula input, answer checking, verified derivations (SymPy is imported only where needed)."""

@@ -1,0 +1,186 @@
+"""Tree-level calculus for trusted formulas (diff, subs, finite sums) so checks need no SymPy."""
+
+from __future__ import annotations
+
+Node = tuple
+
+MAX_SUM_TERMS = 200
+
+
+class NotNumeric(Exception):
+    """The formula needs SymPy (symbolic sums, expectations, derivatives of abstract functions)."""
+
+
+ZERO: Node = ("num", "0")
+ONE: Node = ("num", "1")
+
+
+def _call(name: str, *args: Node) -> Node:
+    """Build a call node."""
+    return ("call", name, tuple(args))
+
+
+def expand_trusted(node: Node) -> Node:
+    """Replace diff/subs/sum calls by plain trees; raise NotNumeric if that is not possible."""
+    kind = node[0]
+    if kind in ("num", "var", "const"):
+        return node
+    if kind == "call":
+        args = node[2]
+        name = node[1]
+        if name == "diff":
+            return _diff_call(args)
+        if name == "subs":
+            return _subs(args)
+        if name == "sum":
+            return _sum(args)
+        if name in ("mean", "var", "limit"):
+            raise NotNumeric(name)
+        return ("call", name, tuple(expand_trusted(arg) for arg in args))
+    return (kind, *(expand_trusted(child) for child in node[1:]))
+
+
+def _symbol(node: Node) -> str:
+    """The variable name in diff(expr, x) / subs(expr, x, v)."""
+    if node[0] != "var":
+        raise NotNumeric("not a variable")
+    return node[1]
+
+
+def _diff_call(args: tuple[Node, ...]) -> Node:
+    """diff(expr, x) or diff(expr, x, n) with a small integer n."""
+    result = expand_trusted(args[0])
+    var = _symbol(args[1])
+    order = 1
+    if len(args) == 3:
+        if args[2][0] != "num" or not args[2][1].isdigit() or not 1 <= int(args[2][1]) <= 4:
+            raise NotNumeric("order")
+        order = int(args[2][1])
+    for _ in range(order):
+        result = differentiate(result, var)
+    return result
+
+
+def _subs(args: tuple[Node, ...]) -> Node:
+    """subs(expr, x, a[, y, b ...]): substitute each pair in turn."""
+    if len(args) % 2 == 0:
+        raise NotNumeric("subs pairs")
+    result = expand_trusted(args[0])
+    for name, value in zip(args[1::2], args[2::2]):
+        result = substitute(result, _symbol(name), expand_trusted(value))
+    return result
+
+
+def _sum(args: tuple[Node, ...]) -> Node:
+    """sum(expr, i, a, b) with integer literal bounds, unrolled."""
+    body, index, low, high = args
+    name = _symbol(index)
+    bounds = []
+    for bound in (low, high):
+        if bound[0] != "num" or not bound[1].isdigit():
+            raise NotNumeric("symbolic bounds")
+        bounds.append(int(bound[1]))
+    if bounds[1] - bounds[0] + 1 > MAX_SUM_TERMS:
+        raise NotNumeric("too many terms")
+    body = expand_trusted(body)
+    result: Node = ZERO
+    for k in range(bounds[0], bounds[1] + 1):
+        result = ("add", result, substitute(body, name, ("num", str(k))))
+    return result
+
+
+def substitute(node: Node, name: str, value: Node) -> Node:
+    """Replace variable `name` by the tree `value`."""
+    kind = node[0]
+    if kind == "var":
+        return value if node[1] == name else node
+    if kind in ("num", "const"):
+        return node
+    if kind == "call":
+        return ("call", node[1], tuple(substitute(arg, name, value) for arg in node[2]))
+    return (kind, *(substitute(child, name, value) for child in node[1:]))
+
+
+def mentions(node: Node, name: str) -> bool:
+    """Whether variable `name` occurs in the tree."""
+    kind = node[0]
+    if kind == "var":
+        return node[1] == name
+    if kind in ("num", "const"):
+        return False
+    if kind == "call":
+        return any(mentions(arg, name) for arg in node[2])
+    return any(mentions(child, name) for child in node[1:])
+
+
+def differentiate(node: Node, x: str) -> Node:
+    """d/dx of a plain tree by the usual rules (no simplification; evaluated numerically later)."""
+    if not mentions(node, x):
+        return ZERO
+    kind = node[0]
+    if kind == "var":
+        return ONE
+    if kind == "neg":
+        return ("neg", differentiate(node[1], x))
+    if kind == "call":
+        return _chain(node, x)
+    a, b = node[1], node[2]
+    da, db = differentiate(a, x), differentiate(b, x)
+    if kind in ("add", "sub"):
+        return (kind, da, db)
+    if kind == "mul":
+        return ("add", ("mul", da, b), ("mul", a, db))
+    if kind == "div":
+        return ("div", ("sub", ("mul", da, b), ("mul", a, db)), ("pow", b, ("num", "2")))
+    if kind == "pow":
+        if not mentions(b, x):
+            return ("mul", ("mul", b, ("pow", a, ("sub", b, ONE))), da)
+        return ("mul", node, ("add", ("mul", db, _call("log", a)), ("div", ("mul", b, da), a)))
+    raise NotNumeric(kind)
+
+
+def _chain(node: Node, x: str) -> Node:
+    """Chain rule for the known one-argument functions (and max/min, log with a base)."""
+    name, args = node[1], node[2]
+    if name in ("max", "min"):
+        a, b = args
+        first, second = (a, b) if name == "max" else (b, a)
+        step = _call("heaviside", ("sub", first, second))
+        return ("add", ("mul", step, differentiate(a if name == "max" else b, x)),
+                ("mul", ("sub", ONE, step), differentiate(b if name == "max" else a, x)))
+    if name == "log" and len(args) == 2:
+        return differentiate(("div", _call("log", args[0]), _call("log", args[1])), x)
+    if len(args) != 1:
+        raise NotNumeric(name)
+    u = args[0]
+    outer = _outer_derivative(name, u)
+    return ("mul", outer, differentiate(u, x))
+
+
+def _outer_derivative(name: str, u: Node) -> Node:
+    """f'(u) for a known function f."""
+    if name == "exp":
+        return _call("exp", u)
+    if name in ("log", "ln"):
+        return ("div", ONE, u)
+    if name == "sqrt":
+        return ("div", ONE, ("mul", ("num", "2"), _call("sqrt", u)))
+    if name == "abs":
+        return _call("sign", u)
+    if name == "sigmoid":
+        return ("mul", _call("sigmoid", u), ("sub", ONE, _call("sigmoid", u)))
+    if name == "tanh":
+        return ("sub", ONE, ("pow", _call("tanh", u), ("num", "2")))
+    if name == "relu":
+        return _call("heaviside", u)
+    if name == "softplus":
+        return _call("sigmoid", u)
+    if name == "sin":
+        return _call("cos", u)
+    if name == "cos":
+        return ("neg", _call("sin", u))
+    if name == "tan":
+        return ("add", ONE, ("pow", _call("tan", u), ("num", "2")))
+    if name in ("sign", "heaviside", "floor"):
+        return ZERO
+    raise NotNumeric(name)

@@ -1,0 +1,175 @@
+"""Answer checking: parse safely, compare at random points in-process, fall back to SymPy in a killable worker."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from eqprep.maths.calculus import NotNumeric, expand_trusted
+from eqprep.maths.compare import Comparison, compare
+from eqprep.maths.display import pretty_name, to_text
+from eqprep.maths.forms import check_form, valid_form
+from eqprep.maths.grammar import FormulaError, parse_expression
+from eqprep.maths.names import KNOWN_FUNCTIONS, Vocabulary
+from eqprep.maths.sandbox import shared_worker
+
+STATUSES = ("equivalent", "not_equivalent", "undecided", "invalid")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Verdict with a Japanese message; `counterexample` is a point where the two differ."""
+
+    status: str
+    message: str
+    counterexample: dict[str, float] | None = None
+    display: str = ""
+    method: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True only for a proven or numerically confirmed equivalence."""
+        return self.status == "equivalent"
+
+
+def _fmt(value: float) -> str:
+    """Short number for messages."""
+    return f"{value:.6g}"
+
+
+def _point_text(point: Mapping[str, float]) -> str:
+    """Point as `x = 0.78, y = 1.55` for messages."""
+    return ", ".join(f"{pretty_name(k)} = {_fmt(v)}" for k, v in point.items()) or "(変数なし)"
+
+
+def check_answer(
+    expected: str,
+    given: str,
+    variables: Sequence[str] = (),
+    functions: Sequence[str] = (),
+    domain: Mapping[str, tuple[float, float]] | None = None,
+    form: str | None = None,
+    timeout: float = 2.0,
+    confirm: bool = False,
+) -> CheckResult:
+    """Grade learner text `given` against trusted `expected`; never raises for bad learner input.
+
+    `confirm=True` also asks SymPy after a numeric match (slower; a proven nonzero difference overrules it).
+    """
+    if not isinstance(given, str):
+        return CheckResult("invalid", "入力が文字列ではありません。")
+    return _check(expected, given, variables, functions, domain, form, timeout, given_trusted=False,
+                  confirm=confirm)
+
+
+def check_untrusted(expected: str, given: str, variables: Sequence[str] = (), functions: Sequence[str] = (),
+                    form: str | None = None, timeout: float = 2.0) -> CheckResult:
+    """Like check_answer, but `expected` is hostile too (the `eqprep equiv` command): no trusted operations."""
+    return _check(expected, given, variables, functions, None, form, timeout, given_trusted=False,
+                  expected_trusted=False)
+
+
+def check_formula(formula: str, answer: str, variables: Sequence[str] = (), functions: Sequence[str] = (),
+                  domain: Mapping[str, tuple[float, float]] | None = None, timeout: float = 5.0) -> CheckResult:
+    """Content check: does the stated `answer` equal `formula` (which may use diff, subs, sum)? Also asks SymPy."""
+    return _check(formula, answer, variables, functions, domain, None, timeout, given_trusted=True, confirm=True)
+
+
+def _check(expected_text: str, given_text: str, variables: Sequence[str], functions: Sequence[str],
+           domain: Mapping[str, tuple[float, float]] | None, form: str | None, timeout: float,
+           given_trusted: bool, expected_trusted: bool = True, confirm: bool = False) -> CheckResult:
+    """Shared pipeline of check_answer, check_untrusted and check_formula."""
+    declared = frozenset(variables)
+    funcs = frozenset(functions)
+    try:
+        expected, parsed_expected = parse_expression(expected_text, Vocabulary(declared, funcs, expected_trusted, True))
+    except FormulaError as error:
+        prefix = "模範解答の式を読めません (問題データの誤り)" if expected_trusted else "基準の式を読めません"
+        return CheckResult("invalid", f"{prefix}: {error.message}", method="parse")
+    names = declared | parsed_expected.variables
+    learner = Vocabulary(names, funcs, trusted=given_trusted, infer_variables=False)
+    try:
+        given, parsed_given = parse_expression(given_text, learner)
+    except FormulaError as error:
+        return CheckResult("invalid", error.message, method="parse")
+    shown = to_text(given)
+    if form and not valid_form(form):
+        return CheckResult("invalid", f"form '{form}' は使えません (factored / expanded / simplified / in_terms:f)。",
+                           display=shown)
+    abstract = {f for f in funcs | parsed_given.functions | parsed_expected.functions if f not in KNOWN_FUNCTIONS}
+    comparison = _numeric(expected, given, names, abstract, domain)
+    if comparison is not None and comparison.outcome == "different":
+        return _not_equivalent(comparison, shown, abstract)
+    if comparison is None or comparison.outcome == "unknown":
+        symbolic = _symbolic(expected_text, given_text, names, funcs, (expected_trusted, given_trusted), timeout)
+        if symbolic != "equivalent":
+            return _undecided_or_wrong(symbolic, shown)
+        method = "symbolic"
+    else:
+        method = "numeric"
+        if confirm:
+            symbolic = _symbolic(expected_text, given_text, names, funcs, (expected_trusted, given_trusted), timeout)
+            if symbolic == "not_equivalent":
+                return _undecided_or_wrong(symbolic, shown)
+            method = "symbolic" if symbolic == "equivalent" else method
+    if form:
+        problem = check_form(form, given, expand_or_self(expected))
+        if problem:
+            return CheckResult("not_equivalent", problem, display=shown, method="form")
+    return CheckResult("equivalent", "正解です。", display=shown, method=method)
+
+
+def expand_or_self(node: tuple) -> tuple:
+    """The tree with diff/subs/sum expanded where possible."""
+    try:
+        return expand_trusted(node)
+    except NotNumeric:
+        return node
+
+
+def _numeric(expected: tuple, given: tuple, names: frozenset[str], abstract: set[str],
+             domain: Mapping[str, tuple[float, float]] | None) -> Comparison | None:
+    """Random-point comparison, or None when a formula needs SymPy (symbolic sums, expectations)."""
+    try:
+        plain_expected = expand_trusted(expected)
+        plain_given = expand_trusted(given)
+    except (NotNumeric, RecursionError):
+        return None
+    return compare(plain_expected, plain_given, names, abstract, domain)
+
+
+def _not_equivalent(comparison: Comparison, shown: str, abstract: set[str]) -> CheckResult:
+    """Message with the counterexample point and both values (values hidden for abstract functions)."""
+    point = comparison.point or {}
+    where = _point_text(point)
+    if abstract:
+        names = ", ".join(sorted(abstract))
+        message = f"正しくありません。{where} のとき正解と値が一致しません ({names} を一般の関数として比べています)。"
+    elif comparison.given_undefined:
+        message = f"正しくありません。{where} のとき、あなたの式は値を持ちません (正解は {_fmt(comparison.expected_value or 0.0)})。"
+    else:
+        message = (f"正しくありません。{where} のとき、あなたの式は {_fmt(comparison.given_value or 0.0)}、"
+                   f"正解は {_fmt(comparison.expected_value or 0.0)} です。")
+    return CheckResult("not_equivalent", message, dict(point), display=shown, method="numeric")
+
+
+def _symbolic(expected: str, given: str, names: frozenset[str], functions: frozenset[str],
+              trust: tuple[bool, bool], timeout: float) -> str:
+    """Ask the SymPy worker; "undecided" if it times out or fails."""
+    payload = {"expected": expected, "given": given, "variables": sorted(names), "functions": sorted(functions),
+               "expected_trusted": trust[0], "given_trusted": trust[1]}
+    reply = shared_worker().request(payload, timeout)
+    return reply.get("status", "undecided") if reply else "undecided"
+
+
+def _undecided_or_wrong(status: str, shown: str) -> CheckResult:
+    """Map a symbolic verdict other than equivalent to a result."""
+    if status == "not_equivalent":
+        return CheckResult("not_equivalent", "正しくありません (正解との差が 0 でない定数です)。", display=shown, method="symbolic")
+    return CheckResult("undecided", "時間内に判定できませんでした。正解とは扱いません。式を簡単にして再入力してください。",
+                       display=shown, method="symbolic")
+
+
+def warm_up() -> bool:
+    """Start the SymPy worker in advance (call from a background thread)."""
+    return shared_worker().warm_up()

@@ -1,0 +1,133 @@
+"""Random-point numeric comparison of two formula trees (WeBWorK style), bounded and in-process."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from eqprep.maths.numeric import Evaluator, TooLarge, Undefined
+
+Node = tuple
+
+DEFAULT_DOMAIN = (-3.0, 3.0)
+WANTED_POINTS = 8
+MAX_ATTEMPTS = 40
+RTOL = 1e-8
+ATOL = 1e-9
+SEED = 20240801
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Outcome: "equal", "different" (with the point and both values) or "unknown"."""
+
+    outcome: str
+    point: dict[str, float] | None = None
+    expected_value: float | None = None
+    given_value: float | None = None
+    given_undefined: bool = False
+    valid_points: int = 0
+
+
+def _stand_in(rng: random.Random) -> Callable[[Any, Any], Callable[..., Any]]:
+    """A random smooth function standing in for an abstract f (same coefficients for float and mpmath)."""
+    c0, c1, c2 = (rng.uniform(0.5, 1.5) for _ in range(3))
+    weights = [rng.uniform(0.3, 1.2) for _ in range(4)]
+
+    def build(sin: Any, exp: Any) -> Callable[..., Any]:
+        """Instantiate the stand-in with float or mpmath sin/exp."""
+        def f(*args: Any) -> Any:
+            """c0 + c1·sin(c2·Σwᵢaᵢ + 0.3) + 0.1·exp(0.2·Σwᵢaᵢ)."""
+            s = sum(w * a for w, a in zip(weights, args))
+            return c0 + c1 * sin(c2 * s + 0.3) + 0.1 * exp(0.2 * s)
+
+        return f
+
+    return build
+
+
+def evaluators(abstract: Iterable[str]) -> tuple[Evaluator, Callable[[], Evaluator]]:
+    """A float evaluator and a lazily built high-precision one, sharing the stand-ins."""
+    rng = random.Random(SEED + 1)
+    builders = {name: _stand_in(rng) for name in sorted(abstract)}
+    fast = Evaluator({name: b(math.sin, math.exp) for name, b in builders.items()})
+
+    def precise() -> Evaluator:
+        """The mpmath evaluator, built only when a float mismatch needs a re-check."""
+        import mpmath
+
+        return Evaluator({name: b(mpmath.sin, mpmath.exp) for name, b in builders.items()}, precise=True)
+
+    return fast, precise
+
+
+def _close(a: float, b: float, rtol: float = RTOL, atol: float = ATOL) -> bool:
+    """Relative tolerance with an absolute floor (values near 0)."""
+    return abs(a - b) <= rtol * max(abs(a), abs(b)) + atol
+
+
+def _points(variables: list[str], domain: Mapping[str, tuple[float, float]], rng: random.Random) -> dict[str, float]:
+    """One random point per call, on a round grid (about 200 steps) inside each variable's domain."""
+    point = {}
+    for name in variables:
+        low, high = domain.get(name, DEFAULT_DOMAIN)
+        digits = -math.floor(math.log10((high - low) / 200)) if high > low else 0
+        value = round(rng.uniform(low, high), digits)
+        point[name] = min(max(value, low), high)
+    return point
+
+
+def compare(expected: Node, given: Node, variables: Iterable[str], abstract: Iterable[str] = (),
+            domain: Mapping[str, tuple[float, float]] | None = None) -> Comparison:
+    """Evaluate both trees at random points; a float mismatch is re-checked with mpmath before it counts."""
+    names = sorted(set(variables))
+    fast, make_precise = evaluators(abstract)
+    precise: Evaluator | None = None
+    rng = random.Random(SEED)
+    valid = 0
+    for _ in range(MAX_ATTEMPTS):
+        point = _points(names, domain or {}, rng)
+        try:
+            want = fast(expected, point)
+        except Undefined:
+            continue
+        try:
+            got = fast(given, point)
+        except Undefined:
+            got = None
+        if got is not None and _close(want, got):
+            valid += 1
+            if valid >= WANTED_POINTS:
+                return Comparison("equal", valid_points=valid)
+            continue
+        precise = precise or make_precise()
+        verdict = _recheck(precise, expected, given, point)
+        if verdict == "equal":
+            valid += 1
+        elif verdict == "different":
+            return Comparison("different", point, want, got, got is None, valid)
+        if valid >= WANTED_POINTS:
+            return Comparison("equal", valid_points=valid)
+    return Comparison("unknown", valid_points=valid)
+
+
+def _recheck(precise: Evaluator, expected: Node, given: Node, point: dict[str, float]) -> str:
+    """Decide a float disagreement at 40 digits: "equal", "different" or "skip"."""
+    import mpmath
+
+    with mpmath.workdps(40):
+        env = {name: mpmath.mpf(str(value)) for name, value in point.items()}
+        try:
+            want = precise(expected, env)
+        except Undefined:
+            return "skip"
+        try:
+            got = precise(given, env)
+        except TooLarge:
+            return "skip"
+        except Undefined:
+            return "different"
+        return "equal" if _close(want, got, 1e-12, 1e-25) else "different"

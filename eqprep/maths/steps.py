@@ -1,0 +1,172 @@
+"""Learner step checker: each typed line must follow from the previous one; the first wrong step is shown."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from eqprep.maths.calculus import mentions
+from eqprep.maths.compare import DEFAULT_DOMAIN, compare, evaluators
+from eqprep.maths.display import pretty_name, to_text
+from eqprep.maths.grammar import FormulaError, Parsed, parse_line
+from eqprep.maths.names import KNOWN_FUNCTIONS, Vocabulary
+from eqprep.maths.numeric import Undefined
+
+Node = tuple
+STATUSES = ("start", "ok", "wrong", "invalid", "undecided", "unchecked")
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """One line: `status` in STATUSES, how it was read, and a Japanese message."""
+
+    index: int
+    display: str
+    status: str
+    message: str = ""
+    counterexample: dict[str, float] | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True for the first line and for lines that follow from the previous one."""
+        return self.status in ("start", "ok")
+
+
+@dataclass
+class _Line:
+    """A read line: its expressions (with the carried-over one) and whether it is an equation."""
+    parsed: Parsed
+    exprs: list[Node]
+    equation: bool
+
+
+class _Context:
+    """Names, stand-ins for abstract functions and the domain shared by all comparisons."""
+
+    def __init__(self, variables: Sequence[str], functions: Sequence[str],
+                 domain: Mapping[str, tuple[float, float]] | None) -> None:
+        self.vocab = Vocabulary(frozenset(variables), frozenset(functions))
+        self.abstract = {f for f in functions if f not in KNOWN_FUNCTIONS}
+        self.domain = dict(domain or {})
+
+    def same(self, a: Node, b: Node) -> tuple[str, dict[str, float] | None]:
+        """("ok" | "wrong" | "undecided", counterexample over the variables used) for two expressions."""
+        used = {v for v in self.vocab.variables if mentions(a, v) or mentions(b, v)}
+        result = compare(a, b, used, self.abstract, self.domain)
+        if result.outcome == "equal":
+            return "ok", None
+        if result.outcome == "different":
+            return "wrong", result.point
+        return "undecided", None
+
+    def proportional(self, first: Node, second: Node) -> str:
+        """Whether two equation residuals differ by a nonzero constant factor (same solutions)."""
+        rng = random.Random(11)
+        evaluate, _ = evaluators(self.abstract)
+        ratios = []
+        for _ in range(40):
+            point = {v: rng.uniform(*self.domain.get(v, DEFAULT_DOMAIN)) for v in self.vocab.variables}
+            try:
+                a, b = evaluate(first, point), evaluate(second, point)
+            except Undefined:
+                continue
+            if abs(a) < 1e-9:
+                if abs(b) > 1e-6:
+                    return "wrong"
+                continue
+            ratios.append(b / a)
+            if len(ratios) >= 8:
+                break
+        if len(ratios) < 3:
+            return "undecided"
+        base = ratios[0]
+        if abs(base) < 1e-12 or any(abs(r - base) > 1e-6 * max(1.0, abs(base)) for r in ratios):
+            return "wrong"
+        return "ok"
+
+
+def _residual(line: _Line) -> Node:
+    """lhs − rhs of an equation line."""
+    return ("sub", line.exprs[0], line.exprs[1])
+
+
+def _point(point: dict[str, float] | None) -> str:
+    """Point as `x = 0.78, y = 1.55` for messages."""
+    return ", ".join(f"{pretty_name(k)} = {v:.6g}" for k, v in (point or {}).items())
+
+
+def _read(text: str, ctx: _Context, previous: _Line | None) -> tuple[_Line | None, StepCheck | None]:
+    """Parse a line and check its own '=' signs; returns the line or an error result."""
+    try:
+        parsed = parse_line(text, ctx.vocab)
+    except FormulaError as error:
+        return None, StepCheck(0, "", "invalid", error.message)
+    exprs = list(parsed.parts)
+    if parsed.continued:
+        if previous is None or previous.equation:
+            return None, StepCheck(0, "", "invalid", "'=' で始まる行は、前の行が式のときだけ使えます。")
+        exprs = [previous.exprs[-1], *exprs]
+    if len(exprs) == 2 and not parsed.continued:
+        status, _ = ctx.same(exprs[0], exprs[1])
+        if status != "ok":
+            return _Line(parsed, exprs, equation=True), None
+    for position, (a, b) in enumerate(zip(exprs, exprs[1:])):
+        status, point = ctx.same(a, b)
+        if status != "ok":
+            if position == 0 and parsed.continued:
+                message = f"前の行と等しくありません。{_point(point)} で値が違います。"
+            else:
+                message = f"この行の中の '=' が成り立ちません ({to_text(a)} ≠ {to_text(b)})。"
+            return _Line(parsed, exprs, False), StepCheck(0, "", status if status == "undecided" else "wrong", message, point)
+    return _Line(parsed, exprs, equation=False), None
+
+
+def _transition(previous: _Line, line: _Line, ctx: _Context) -> tuple[str, str, dict[str, float] | None]:
+    """Does `line` follow from `previous`? (status, Japanese message, counterexample)"""
+    if previous.equation and line.equation:
+        status = ctx.proportional(_residual(previous), _residual(line))
+        message = {"ok": "", "wrong": "前の行の方程式と同値ではありません (解が変わります)。",
+                   "undecided": "判定できませんでした。"}[status]
+        return status, message, None
+    if previous.equation or line.equation:
+        return "undecided", "式と方程式は比べられません。同じ種類の行を続けてください。", None
+    status, point = ctx.same(previous.exprs[-1], line.exprs[0])
+    if status == "wrong":
+        return status, f"前の行と等しくありません。{_point(point)} で値が違います。", point
+    return status, "" if status == "ok" else "判定できませんでした。", point
+
+
+def check_steps(lines: list[str], variables: Sequence[str] = (), functions: Sequence[str] = (),
+                domain: Mapping[str, tuple[float, float]] | None = None) -> list[StepCheck]:
+    """Check each non-blank line against the previous one (lines may be `a = b` or start with '=')."""
+    ctx = _Context(variables, functions, domain)
+    results: list[StepCheck] = []
+    previous: _Line | None = None
+    for index, text in enumerate(lines, 1):
+        if not text.strip():
+            continue
+        line, error = _read(text, ctx, previous)
+        display = ""
+        if line is not None:
+            shown = " = ".join(to_text(p) for p in line.parsed.parts)
+            display = f"= {shown}" if line.parsed.continued else shown
+        if error is not None:
+            results.append(StepCheck(index, display, error.status, error.message, error.counterexample))
+            previous = line if error.status != "invalid" else None
+            continue
+        assert line is not None
+        if previous is None or line.parsed.continued:
+            status, message, point = ("start", "", None) if previous is None and not results else ("ok", "", None)
+            if previous is None and results:
+                status, message = "unchecked", "前の行が読めないので比べられません。"
+        else:
+            status, message, point = _transition(previous, line, ctx)
+        results.append(StepCheck(index, display, status, message, point))
+        previous = line
+    return results
+
+
+def first_error(results: Sequence[StepCheck]) -> StepCheck | None:
+    """The first line that is not ok (what the UI highlights)."""
+    return next((r for r in results if not r.ok), None)

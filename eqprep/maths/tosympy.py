@@ -1,0 +1,115 @@
+"""Build SymPy expressions from vetted formula trees (never from strings, never with eval)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+Node = tuple
+
+
+class SympyBuilder:
+    """Converts trees with real symbols; `bindings` maps names to expressions (definitions, random variables)."""
+
+    def __init__(self, positive: tuple[str, ...] = (), integer: tuple[str, ...] = (),
+                 bindings: Mapping[str, Any] | None = None) -> None:
+        import sympy
+
+        self.sp = sympy
+        self.positive = set(positive)
+        self.integer = set(integer)
+        self.bindings = dict(bindings or {})
+        self.symbols: dict[str, Any] = {}
+
+    def symbol(self, name: str) -> Any:
+        """The (cached) real SymPy symbol for a variable name."""
+        if name in self.bindings:
+            return self.bindings[name]
+        if name not in self.symbols:
+            self.symbols[name] = self.sp.Symbol(
+                name, real=True, positive=(name in self.positive) or None, integer=(name in self.integer) or None
+            )
+        return self.symbols[name]
+
+    def __call__(self, node: Node) -> Any:
+        """SymPy expression for a tree."""
+        sp = self.sp
+        kind = node[0]
+        if kind == "num":
+            return sp.Rational(node[1])
+        if kind == "var":
+            return self.symbol(node[1])
+        if kind == "const":
+            return sp.E if node[1] == "e" else sp.pi
+        if kind == "neg":
+            return -self(node[1])
+        if kind == "call":
+            return self._call(node[1], node[2])
+        a, b = self(node[1]), self(node[2])
+        if kind == "add":
+            return a + b
+        if kind == "sub":
+            return a - b
+        if kind == "mul":
+            return a * b
+        if kind == "div":
+            return a / b
+        if kind == "pow":
+            return a**b
+        raise ValueError(kind)
+
+    def _call(self, name: str, args: tuple[Node, ...]) -> Any:
+        """Function calls, including the trusted diff/subs/sum/limit/mean/var."""
+        sp = self.sp
+        if name == "diff":
+            order = int(args[2][1]) if len(args) == 3 else 1
+            return sp.diff(self(args[0]), self(args[1]), order)
+        if name == "subs":
+            pairs = [(self(a), self(b)) for a, b in zip(args[1::2], args[2::2])]
+            return self(args[0]).subs(pairs)
+        if name == "sum":
+            index = sp.Symbol(args[1][1], integer=True)
+            body = self(args[0]).subs(self(args[1]), index)
+            return sp.summation(body, (index, self(args[2]), self(args[3])))
+        if name == "limit":
+            return sp.limit(self(args[0]), self(args[1]), self(args[2]))
+        if name in ("mean", "var"):
+            from sympy import stats
+
+            inner = self(args[0])
+            return stats.E(inner) if name == "mean" else stats.variance(inner)
+        values = [self(arg) for arg in args]
+        table = {
+            "exp": sp.exp, "ln": sp.log, "sqrt": sp.sqrt, "abs": sp.Abs, "tanh": sp.tanh,
+            "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sign": sp.sign, "heaviside": sp.Heaviside,
+            "floor": sp.floor, "max": sp.Max, "min": sp.Min,
+        }
+        if name in table:
+            return table[name](*values)
+        if name == "log":
+            return sp.log(values[0]) if len(values) == 1 else sp.log(values[0]) / sp.log(values[1])
+        if name == "sigmoid":
+            return 1 / (1 + sp.exp(-values[0]))
+        if name == "relu":
+            return sp.Max(0, values[0])
+        if name == "softplus":
+            return sp.log(1 + sp.exp(values[0]))
+        return sp.Function(name)(*values)
+
+
+def is_zero(sp: Any, difference: Any) -> bool | None:
+    """Try cheap to expensive simplifications: True if proven 0, False if a nonzero number, else None."""
+    attempts = (
+        lambda e: e,
+        sp.expand,
+        lambda e: sp.cancel(sp.together(e)),
+        sp.simplify,
+        lambda e: sp.simplify(e.rewrite(sp.exp)),
+    )
+    for attempt in attempts:
+        reduced = attempt(difference)
+        if reduced == 0:
+            return True
+        if reduced.is_number and reduced.is_zero is False:
+            return False
+    return None
