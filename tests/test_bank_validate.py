@@ -119,3 +119,18 @@ def test_coverage_flags_thin_items(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "3-1-4" in out and "カバー不足" not in out.split("3-1-4")[0]
     assert "カバー不足: シラバス 3-4-1" in out  # only two questions on 3-4-1
+
+
+def test_broken_derivation_step_is_reported(content_copy: Path) -> None:
+    import shutil
+
+    from eqprep.paths import content_root
+
+    target = content_copy / "derivations"
+    shutil.copy(content_root() / "derivations" / "chain-rule.toml", target / "chain-rule.toml")
+    path = target / "chain-rule.toml"
+    text = path.read_text(encoding="utf-8")
+    assert "2*(x + y)" in text
+    path.write_text(text.replace("2*(x + y)", "3*(x + y)"), encoding="utf-8")
+    messages = [p.message for p in validate(load_bank(content_copy))]
+    assert any("chain-rule" in m and "検証できません" in m for m in messages)

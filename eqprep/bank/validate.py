@@ -45,9 +45,10 @@ def within(expected: float, given: float, tolerance: float, rel_tolerance: float
 
 def validate(bank: Bank, derivation_ids: set[str] | None = None) -> list[Problem]:
     """Every load problem plus every semantic problem of the bank."""
-    if derivation_ids is None:
-        derivation_ids = _derivation_ids(bank.root)
     problems = list(bank.problems)
+    if derivation_ids is None:
+        derivation_ids = set()
+        problems += _derivation_problems(bank.root, derivation_ids)
     problems += _note_problems(bank)
     for question in bank.questions.values():
         for message in _question_messages(question, bank, derivation_ids):
@@ -55,11 +56,23 @@ def validate(bank: Bank, derivation_ids: set[str] | None = None) -> list[Problem
     return problems
 
 
-def _derivation_ids(root: Path) -> set[str]:
-    """Ids of the verified derivations shipped beside the content."""
-    from eqprep.maths.derivations import load_derivations
+def _derivation_problems(root: Path, ids: set[str]) -> list[Problem]:
+    """Load the derivations beside the content (filling `ids`) and re-verify every step with SymPy."""
+    from eqprep.maths.derivations import load_derivations, verify
 
-    return set(load_derivations(root))
+    folder = root / "derivations"
+    errors: list[str] = []
+    derivations = load_derivations(root, errors) if folder.is_dir() else {}
+    problems = [Problem(folder, None, message) for message in errors]
+    for derivation in derivations.values():
+        ids.add(derivation.id)
+        for step in verify(derivation):
+            if not step.ok:
+                detail = f": {step.message}" if step.message else ""
+                problems.append(
+                    Problem(derivation.path or folder, None, f"導出 '{derivation.id}' のステップ {step.index} ({step.display}) を検証できません{detail}")
+                )
+    return problems
 
 
 def _math_located(text: str, field: str) -> Iterator[tuple[str, str]]:
@@ -162,7 +175,10 @@ def _check_numeric(q: NumericQuestion) -> Iterator[str]:
 def _check_expression(q: ExpressionQuestion) -> Iterator[str]:
     """The answer parses with the declared names and equals its formula."""
     from eqprep.maths.check import check_answer, check_formula
+    from eqprep.maths.forms import valid_form
 
+    if q.form and not valid_form(q.form):
+        yield f"form '{q.form}' は不明です (factored / expanded / simplified / in_terms:f)"
     if not q.formula:
         yield "expression には答えを SymPy で再計算する formula が必要です"
         return
