@@ -1,0 +1,71 @@
+"""Demo ``zero-init``: with all weights zero (or equal) every hidden unit stays identical, so the net cannot learn."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from eqprep.engine import MultiLayerNet
+from eqprep.engine.train import Trainer
+
+from . import datasets
+from .context import DemoContext, as_list
+from .model import DemoSpec, Setting
+
+CONSTANT = 0.1
+
+SPEC = DemoSpec(
+    name="zero-init",
+    title="重みをすべて 0 (同じ値) にすると",
+    summary="全重みを 0 または同じ値で始めると隠れユニットが区別できず、学習しても同じままになることを確かめる",
+    settings=(
+        Setting("init", "初期値", "choice", "zeros", ("zeros", "constant"),
+                help=f"zeros = すべて 0, constant = すべて {CONSTANT}"),
+        Setting("activation", "活性化関数", "choice", "sigmoid", ("sigmoid", "tanh", "relu")),
+        Setting("hidden", "隠れ層のユニット数", "int", 8, min=2, max=64),
+        Setting("lr", "学習率 (SGD)", "float", 0.5, min=1e-5, max=10.0),
+    ),
+    default_steps=600,
+    note_id="initialization",
+    question_ids=("initialization-test16-zero", "initialization-formulas"),
+    takeaway=("重みを全部 0 (あるいは全部同じ値) で始めると、同じ層のユニットは同じ入力から同じ値を計算し、"
+              "逆伝播でも同じ勾配を受け取るので、何ステップ学習しても同じ重みのままです。層にユニットが何個あっても"
+              "実質 1 個しかないのと同じで、精度はほとんど上がりません。この対称性を壊すために重みは乱数で初期化します "
+              "(バイアスは 0 でかまいません)。"),
+)
+
+
+def unit_spread(net: MultiLayerNet) -> float:
+    """Largest difference between any hidden unit and unit 0 of its layer (incoming, bias and outgoing weights)."""
+    spread = 0.0
+    for i in range(1, len(net.hidden_size_list) + 1):
+        w_in, b, w_out = net.params[f"W{i}"], net.params[f"b{i}"], net.params[f"W{i + 1}"]
+        spread = max(spread, float(np.abs(w_in - w_in[:, :1]).max()), float(np.abs(b - b[0]).max()),
+                     float(np.abs(w_out - w_out[:1, :]).max()))
+    return spread
+
+
+def _weights_payload(net: MultiLayerNet) -> dict:
+    """First-layer weight rows (one per hidden unit) and the unit spread, for the heatmap."""
+    return {"weights": as_list(net.params["W1"].T), "unit_spread": unit_spread(net)}
+
+
+def run(ctx: DemoContext) -> None:
+    """Train the symmetric net and a randomly initialised (He) twin on digits with the same settings."""
+    s = ctx.settings
+    x_train, t_train, x_test, t_test = datasets.digits(ctx.seed)
+    label = "すべて 0" if s["init"] == "zeros" else f"すべて {CONSTANT}"
+    for name, spec in ((label, "zeros"), ("乱数 (He, 比較用)", "he")):
+        net = MultiLayerNet(64, [s["hidden"], s["hidden"]], 10, s["activation"], spec, dtype=np.float32,
+                            seed=ctx.seed)
+        if spec == "zeros" and s["init"] == "constant":
+            for key, w in net.params.items():
+                if key.startswith("W"):
+                    w[...] = CONSTANT
+        trainer = Trainer(net, "sgd", x_train, t_train, x_test, t_test, optimizer_param={"lr": s["lr"]},
+                          batch_size=100, seed=ctx.seed)
+        run = ctx.train(name, "training", trainer, payload=lambda _metrics, net=net: _weights_payload(net))
+        run.extra.update(_weights_payload(net))
+        run.final["unit_spread"] = run.extra["unit_spread"]
+    sym = ctx.result.runs[label]
+    ctx.result.findings.append(f"{label}: 隠れユニット間の重みの最大差 {sym.extra['unit_spread']:.2e} "
+                               f"(乱数初期化では {ctx.result.runs['乱数 (He, 比較用)'].extra['unit_spread']:.2f})")
