@@ -70,3 +70,13 @@ def test_default_tolerance_is_exact_for_whole_numbers() -> None:
     assert not within(29312, 29313, 0.0, None)  # a parameter count off by one is wrong
     assert within(0.3567, 0.357, 0.0, None)  # 0.5% on non-integers
     assert within(29312, 29313, 0.0, 0.001)  # an explicit relative tolerance still applies
+
+
+def test_expected_text_renders_math_in_choices() -> None:
+    from eqprep.bank.model import ChoiceQuestion
+
+    base = BANK.questions["act-sigmoid-max"]
+    assert isinstance(base, ChoiceQuestion)
+    question = ChoiceQuestion(**{**base.__dict__, "choices": ("$\\frac{1}{4}$", "$1$"), "answer": frozenset({"$\\frac{1}{4}$"})})
+    verdict = grade(make_item(question, seed=0), "1")
+    assert "¼" in verdict.expected_text and "$" not in verdict.expected_text

@@ -18,6 +18,7 @@ from eqprep.bank.model import (
 from eqprep.bank.params import format_value
 from eqprep.bank.validate import within
 from eqprep.quiz.item import Item
+from eqprep.render.math import render_markdown
 
 STATUSES = ("correct", "wrong", "invalid", "undecided", "self")
 MAX_ANSWER = 2000
@@ -48,13 +49,13 @@ def expected_text(item: Item) -> str:
     q = item.question
     match q:
         case ChoiceQuestion():
-            return " / ".join(f"{_LETTERS[i]}. {c}" for i, c in enumerate(item.choices) if c in q.answer)
+            return " / ".join(f"{_LETTERS[i]}. {render_markdown(c)}" for i, c in enumerate(item.choices) if c in q.answer)
         case CodeChoiceQuestion():
             return f"{_LETTERS[item.choices.index(q.answer)]}. {q.answer}"
         case NumericQuestion() | ParametricQuestion():
             values = [format_value(v) for v in item.expected]
             if q.labels:
-                values = [f"{label} = {v}" for label, v in zip(q.labels, values, strict=True)]
+                values = [f"{render_markdown(label)} = {v}" for label, v in zip(q.labels, values, strict=True)]
             return ", ".join(values) + (f" {q.unit}" if q.unit else "")
         case ExpressionQuestion():
             from eqprep.maths.parse import preview
@@ -63,7 +64,7 @@ def expected_text(item: Item) -> str:
             return shown.display if shown.ok else q.answer
         case SelfGradedQuestion():
             points = "".join(f"\n・{p}" for p in q.key_points)
-            return q.answer + points
+            return render_markdown(q.answer + points)
     return ""
 
 
