@@ -55,6 +55,7 @@ def test_code_choice_and_self_graded() -> None:
     right = item.choices.index(BANK.questions["act-softmax-code"].answer) + 1
     assert grade(item, str(right)).correct
     assert grade(item, str(right % 3 + 1)).status == "wrong"
+    assert "(あ)" in item.code and "{blank}" not in item.code and _item("cnn-test18").code == ""
     verdict = grade(_item("act-zero-init"), "何か書いた")
     assert verdict.status == "self" and "対称性" in verdict.expected_text
 

@@ -16,6 +16,9 @@ from eqprep.bank.params import answer_values, fill, instantiate
 from eqprep.render.math import render_markdown
 
 
+BLANK_MARK = "(あ)"
+
+
 @dataclass(frozen=True)
 class Item:
     """One concrete thing to ask: the prompt and options exactly as the learner sees them."""
@@ -32,6 +35,13 @@ class Item:
     def prompt_text(self) -> str:
         """The prompt with math rendered as Unicode, for plain terminals."""
         return render_markdown(self.prompt)
+
+    @property
+    def code(self) -> str:
+        """For code_choice: the program with the blank shown as (あ), as the exam prints it."""
+        if isinstance(self.question, CodeChoiceQuestion):
+            return self.question.template.strip("\n").replace("{blank}", BLANK_MARK)
+        return ""
 
     @property
     def explanation_text(self) -> str:

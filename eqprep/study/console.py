@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from eqprep.bank import Bank, load_bank
-from eqprep.bank.model import CodeChoiceQuestion, Question
+from eqprep.bank.model import Question
 from eqprep.paths import data_dir
 from eqprep.quiz import Item, Verdict, grade, make_item
 from eqprep.quiz.grade import expected_text
@@ -65,8 +65,8 @@ def show_item(item: Item, number: int, total: int, bank: Bank) -> None:
     source = f" [{question.source}]" if question.source else ""
     say(f"\n── 問 {number}/{total}  {bank.area_of(question)} / {question.topic}{source}")
     say(item.prompt_text)
-    if isinstance(question, CodeChoiceQuestion):
-        say(question.template.rstrip())
+    if item.code:
+        say(item.code)
     for index, choice in enumerate(item.choices):
         say(f"  {LETTERS[index]}. {render_markdown(choice)}")
 
