@@ -8,20 +8,14 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from eqprep.maths.numeric import sigmoid
+
 MAX_LENGTH = 2000
 MAX_POWER = 1e4  # largest exponent magnitude; keeps `2**10**10` from hanging
 
 
 class FormulaError(ValueError):
     """A formula that cannot be parsed or evaluated; the message is Japanese."""
-
-
-def _sigmoid(x: float) -> float:
-    """Logistic function, stable for large |x|."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
 
 
 def _log(x: float, base: float | None = None) -> float:
@@ -56,7 +50,7 @@ FUNCTIONS: dict[str, Callable[..., float]] = {
     "min": min,
     "max": max,
     "round": round,
-    "sigmoid": _sigmoid,
+    "sigmoid": sigmoid,
     "tanh": math.tanh,
     "sin": math.sin,
     "cos": math.cos,

@@ -18,7 +18,7 @@ class TooLarge(Undefined):
     """A high-precision value beyond PRECISE_LIMIT: the point is skipped, not held against the answer."""
 
 
-def _sigmoid(x: float) -> float:
+def sigmoid(x: float) -> float:
     """Logistic function, stable for large |x|."""
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -58,7 +58,7 @@ def _softplus(x: float) -> float:
 
 
 FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
-    "exp": math.exp, "log": _log, "ln": _log, "sqrt": _sqrt, "abs": abs, "sigmoid": _sigmoid,
+    "exp": math.exp, "log": _log, "ln": _log, "sqrt": _sqrt, "abs": abs, "sigmoid": sigmoid,
     "tanh": math.tanh, "relu": lambda x: max(x, 0.0), "sin": math.sin, "cos": math.cos,
     "tan": math.tan, "sign": _sign, "heaviside": _heaviside, "floor": math.floor,
     "max": max, "min": min, "softplus": _softplus,
