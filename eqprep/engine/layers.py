@@ -1,0 +1,262 @@
+"""Layers in the DLFS style: each has ``forward(x, train_flg=False)`` and ``backward(dout)``.
+
+Layers with parameters hold them by reference (``W``, ``b``, ``gamma``, ``beta``) so that an
+optimizer updating a network's ``params`` dict in place also updates the layers, and store their
+gradients after ``backward`` as ``dW``, ``db``, ``dgamma``, ``dbeta``. ``train_flg`` only matters
+for ``BatchNormalization`` and ``Dropout``; the other layers accept and ignore it so a network can
+call every layer the same way. Loss layers take ``forward(x, t)`` and ``backward(dout=1.0)``.
+The convolution layers live in :mod:`eqprep.engine.conv` and are re-exported here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .conv import AvgPooling, Convolution, Flatten, Pooling, col2im, im2col
+from .functions import sigmoid
+
+__all__ = [
+    "Affine", "Relu", "Sigmoid", "Tanh", "LeakyRelu", "SoftmaxWithLoss", "MeanSquaredError",
+    "BatchNormalization", "Dropout", "Convolution", "Pooling", "AvgPooling", "Flatten",
+    "im2col", "col2im",
+]
+
+
+class Affine:
+    """Fully connected layer y = xW + b; N-D input is flattened to (N, -1) and restored in backward."""
+
+    def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
+        self.W, self.b = W, b
+        self.x: np.ndarray | None = None
+        self.original_x_shape: tuple[int, ...] = ()
+        self.dW: np.ndarray | None = None
+        self.db: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
+        """Return xW + b and keep x for the weight gradient."""
+        self.original_x_shape = x.shape
+        if x.ndim != 2:
+            x = x.reshape(x.shape[0], -1)
+        self.x = x
+        out = x @ self.W
+        out += self.b
+        return out
+
+    def backward(self, dout: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
+        """Store dW = xᵀ·dout and db = Σ dout; return dx = dout·Wᵀ (skipped when need_dx is False)."""
+        self.dW = self.x.T @ dout
+        self.db = dout.sum(axis=0)
+        if not need_dx:
+            return None
+        return (dout @ self.W.T).reshape(self.original_x_shape)
+
+
+class Relu:
+    """ReLU max(0, x); the gradient passes only where the output is positive."""
+
+    def __init__(self) -> None:
+        self.out: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
+        """Return max(0, x)."""
+        self.out = np.maximum(x, 0)
+        return self.out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Return dout where the input was positive, else 0."""
+        return dout * (self.out > 0)
+
+
+class LeakyRelu:
+    """Leaky ReLU: x for x > 0, alpha·x otherwise, so negative units still get a small gradient."""
+
+    def __init__(self, alpha: float = 0.01) -> None:
+        self.alpha = alpha
+        self.mask: np.ndarray | None = None
+        self.out: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
+        """Return x where positive, alpha·x elsewhere."""
+        self.mask = x > 0
+        self.out = np.where(self.mask, x, x * self.alpha)
+        return self.out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Return dout scaled by 1 (positive input) or alpha."""
+        return np.where(self.mask, dout, dout * self.alpha)
+
+
+class Sigmoid:
+    """Sigmoid σ(x); backward uses σ'(x) = σ(x)(1 − σ(x)) from the stored output."""
+
+    def __init__(self) -> None:
+        self.out: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
+        """Return σ(x) (overflow-free form)."""
+        self.out = sigmoid(x)
+        return self.out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Return dout·σ(1 − σ)."""
+        return dout * (1.0 - self.out) * self.out
+
+
+class Tanh:
+    """tanh(x); backward uses tanh'(x) = 1 − tanh²(x)."""
+
+    def __init__(self) -> None:
+        self.out: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
+        """Return tanh(x)."""
+        self.out = np.tanh(x)
+        return self.out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Return dout·(1 − tanh²)."""
+        return dout * (1.0 - self.out * self.out)
+
+
+class SoftmaxWithLoss:
+    """Softmax followed by mean cross-entropy; t may be class indices (N,) or one-hot (N, K)."""
+
+    def __init__(self) -> None:
+        self.y: np.ndarray | None = None
+        self.t: np.ndarray | None = None
+        self.loss: float | None = None
+
+    def forward(self, x: np.ndarray, t: np.ndarray) -> float:
+        """Return −(1/N) Σ log softmax(x)[n, t_n], computed as log-sum-exp (no log(0))."""
+        z = x - x.max(axis=1, keepdims=True)
+        n = x.shape[0]
+        if t.ndim == 2:
+            picked = (z * t).sum(axis=1)
+        else:
+            picked = z[np.arange(n), t]
+        np.exp(z, out=z)
+        s = z.sum(axis=1)
+        self.loss = float((np.log(s) - picked).sum() / n)
+        z /= s[:, None]
+        self.y, self.t = z, t
+        return self.loss
+
+    def backward(self, dout: float = 1.0) -> np.ndarray:
+        """Return dout·(y − t)/N."""
+        n = self.y.shape[0]
+        scale = dout / n
+        if self.t.ndim == 2:
+            return (self.y - self.t) * scale
+        dx = self.y * scale
+        dx[np.arange(n), self.t] -= scale
+        return dx
+
+
+class MeanSquaredError:
+    """Mean squared error (1/2N) Σ (y − t)² for regression or Playground-style outputs."""
+
+    def __init__(self) -> None:
+        self.diff: np.ndarray | None = None
+        self.loss: float | None = None
+
+    def forward(self, y: np.ndarray, t: np.ndarray) -> float:
+        """Return (1/2N) Σ (y − t)²; integer class labels are turned into one-hot targets first."""
+        if t.shape != y.shape:
+            if t.ndim == 1 and y.ndim == 2 and y.shape[1] == 1:
+                t = t.reshape(-1, 1)
+            else:
+                t = np.eye(y.shape[1], dtype=y.dtype)[t]
+        self.diff = y - t
+        self.loss = float(0.5 * np.sum(self.diff * self.diff) / y.shape[0])
+        return self.loss
+
+    def backward(self, dout: float = 1.0) -> np.ndarray:
+        """Return dout·(y − t)/N."""
+        return self.diff * (dout / self.diff.shape[0])
+
+
+class BatchNormalization:
+    """Batch normalization γ·(x − μ_B)/√(σ²_B + ε) + β; running averages are used at test time.
+
+    As in the course code, a 4-D input is flattened to (N, C·H·W), i.e. it normalises per unit.
+    """
+
+    def __init__(self, gamma: np.ndarray, beta: np.ndarray, momentum: float = 0.9,
+                 running_mean: np.ndarray | None = None, running_var: np.ndarray | None = None,
+                 eps: float = 1e-6) -> None:
+        self.gamma, self.beta = gamma, beta
+        self.momentum, self.eps = momentum, eps
+        self.running_mean = running_mean
+        self.running_var = running_var
+        self.input_shape: tuple[int, ...] = ()
+        self.xn: np.ndarray | None = None
+        self.std: np.ndarray | None = None
+        self.dgamma: np.ndarray | None = None
+        self.dbeta: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
+        """Normalise with batch statistics (training) or running statistics (test)."""
+        self.input_shape = x.shape
+        if x.ndim != 2:
+            x = x.reshape(x.shape[0], -1)
+        if self.running_mean is None:
+            self.running_mean = np.zeros(x.shape[1], dtype=x.dtype)
+            self.running_var = np.zeros(x.shape[1], dtype=x.dtype)
+        if train_flg:
+            mu = x.mean(axis=0)
+            xc = x - mu
+            var = np.mean(xc * xc, axis=0)
+            std = np.sqrt(var + self.eps)
+            xc /= std
+            self.xn, self.std = xc, std
+            m = self.momentum
+            self.running_mean = m * self.running_mean + (1 - m) * mu
+            self.running_var = m * self.running_var + (1 - m) * var
+            xn = xc
+        else:
+            xn = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
+        out = self.gamma * xn
+        out += self.beta
+        return out.reshape(self.input_shape)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Store dγ, dβ and return dx = (1/(Nσ))·(N·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂))."""
+        if dout.ndim != 2:
+            dout = dout.reshape(dout.shape[0], -1)
+        n = dout.shape[0]
+        xn = self.xn
+        self.dbeta = dout.sum(axis=0)
+        self.dgamma = np.sum(xn * dout, axis=0)
+        dxn = self.gamma * dout
+        dx = dxn * n
+        dx -= dxn.sum(axis=0)
+        dx -= xn * np.sum(dxn * xn, axis=0)
+        dx /= n * self.std
+        return dx.reshape(self.input_shape)
+
+
+class Dropout:
+    """Inverted dropout: training zeroes each unit with probability p and scales survivors by 1/(1 − p).
+
+    At test time the input passes unchanged (the scaling already happened during training).
+    """
+
+    def __init__(self, dropout_ratio: float = 0.5, rng: np.random.Generator | None = None) -> None:
+        if not 0.0 <= dropout_ratio < 1.0:
+            raise ValueError("dropout_ratio は 0 以上 1 未満で指定してください")
+        self.dropout_ratio = dropout_ratio
+        self.rng = rng if rng is not None else np.random.default_rng()
+        self.mask: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
+        """Apply a fresh keep-mask scaled by 1/(1 − p) when training; identity otherwise."""
+        if not train_flg:
+            self.mask = None
+            return x
+        keep = self.rng.random(x.shape, dtype=np.float64) >= self.dropout_ratio
+        self.mask = keep.astype(x.dtype) / x.dtype.type(1.0 - self.dropout_ratio)
+        return x * self.mask
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Pass the gradient through the same scaled mask (identity after a test-mode forward)."""
+        return dout if self.mask is None else dout * self.mask

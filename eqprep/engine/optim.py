@@ -1,0 +1,169 @@
+"""Optimizers with ``update(params, grads)`` that change the arrays of ``params`` in place.
+
+Notation (as in the course notes): W parameter, g = ∂E/∂W its gradient, η learning rate, ⊙
+element-wise product, ε a small constant; state arrays (v, h, m, s) start at 0 and are created on
+the first call for each key. ``lr`` (and the other hyper-parameters) may be changed between calls.
+``OPTIMIZERS`` maps lower-case names to classes; ``make_optimizer(name, **kwargs)`` builds one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+Params = dict[str, np.ndarray]
+
+
+class SGD:
+    """Stochastic gradient descent: W ← W − η g."""
+
+    def __init__(self, lr: float = 0.01) -> None:
+        self.lr = lr
+
+    def update(self, params: Params, grads: Params) -> None:
+        """Apply one step to every key of params."""
+        for key, w in params.items():
+            w -= self.lr * grads[key]
+
+
+class Momentum:
+    """Momentum: v ← μv − η g;  W ← W + v (μ = ``momentum``)."""
+
+    def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
+        self.lr, self.momentum = lr, momentum
+        self.v: Params = {}
+
+    def update(self, params: Params, grads: Params) -> None:
+        """Apply one step to every key of params."""
+        for key, w in params.items():
+            v = self.v.setdefault(key, np.zeros_like(w))
+            v *= self.momentum
+            v -= self.lr * grads[key]
+            w += v
+
+
+class Nesterov:
+    """Nesterov accelerated gradient: v ← μv − η g;  W ← W + μv − η g.
+
+    Here W is the look-ahead point θ + μv, so g is the gradient at the look-ahead position the notes
+    write as ∇E(θ + μv); the two lines are the notes' update rewritten in that variable
+    (equivalently W ← W + μ²v_old − (1 + μ)η g, as in the DLFS code).
+    """
+
+    def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
+        self.lr, self.momentum = lr, momentum
+        self.v: Params = {}
+
+    def update(self, params: Params, grads: Params) -> None:
+        """Apply one step to every key of params."""
+        for key, w in params.items():
+            v = self.v.setdefault(key, np.zeros_like(w))
+            step = self.lr * grads[key]
+            v *= self.momentum
+            v -= step
+            w += self.momentum * v
+            w -= step
+
+
+class AdaGrad:
+    """AdaGrad: h ← h + g⊙g;  W ← W − η g / (√h + ε)."""
+
+    def __init__(self, lr: float = 0.01, eps: float = 1e-7) -> None:
+        self.lr, self.eps = lr, eps
+        self.h: Params = {}
+
+    def update(self, params: Params, grads: Params) -> None:
+        """Apply one step to every key of params."""
+        for key, w in params.items():
+            g = grads[key]
+            h = self.h.setdefault(key, np.zeros_like(w))
+            h += g * g
+            w -= self.lr * g / (np.sqrt(h) + self.eps)
+
+
+class RMSprop:
+    """RMSprop: h ← ρh + (1 − ρ) g⊙g;  W ← W − η g / (√h + ε) (ρ = ``decay_rate``)."""
+
+    def __init__(self, lr: float = 0.01, decay_rate: float = 0.99, eps: float = 1e-7) -> None:
+        self.lr, self.decay_rate, self.eps = lr, decay_rate, eps
+        self.h: Params = {}
+
+    def update(self, params: Params, grads: Params) -> None:
+        """Apply one step to every key of params."""
+        for key, w in params.items():
+            g = grads[key]
+            h = self.h.setdefault(key, np.zeros_like(w))
+            h *= self.decay_rate
+            h += (1.0 - self.decay_rate) * g * g
+            w -= self.lr * g / (np.sqrt(h) + self.eps)
+
+
+class Adadelta:
+    """Adadelta (no learning rate):
+    h ← ρh + (1 − ρ) g⊙g;  Δ ← −(√(s + ε) / √(h + ε)) ⊙ g;  s ← ρs + (1 − ρ) Δ⊙Δ;  W ← W + Δ.
+    """
+
+    def __init__(self, rho: float = 0.95, eps: float = 1e-6) -> None:
+        self.rho, self.eps = rho, eps
+        self.h: Params = {}
+        self.s: Params = {}
+
+    def update(self, params: Params, grads: Params) -> None:
+        """Apply one step to every key of params."""
+        rho, eps = self.rho, self.eps
+        for key, w in params.items():
+            g = grads[key]
+            h = self.h.setdefault(key, np.zeros_like(w))
+            s = self.s.setdefault(key, np.zeros_like(w))
+            h *= rho
+            h += (1.0 - rho) * g * g
+            delta = -np.sqrt(s + eps) / np.sqrt(h + eps) * g
+            s *= rho
+            s += (1.0 - rho) * delta * delta
+            w += delta
+
+
+class Adam:
+    """Adam: t ← t + 1;  m ← β₁m + (1 − β₁) g;  v ← β₂v + (1 − β₂) g⊙g;
+    m̂ = m / (1 − β₁ᵗ);  v̂ = v / (1 − β₂ᵗ);  W ← W − η m̂ / (√v̂ + ε).
+    """
+
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
+        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+        self.t = 0
+        self.m: Params = {}
+        self.v: Params = {}
+
+    def update(self, params: Params, grads: Params) -> None:
+        """Apply one step to every key of params."""
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        c1, c2 = 1.0 - b1 ** self.t, 1.0 - b2 ** self.t
+        for key, w in params.items():
+            g = grads[key]
+            m = self.m.setdefault(key, np.zeros_like(w))
+            v = self.v.setdefault(key, np.zeros_like(w))
+            m *= b1
+            m += (1.0 - b1) * g
+            v *= b2
+            v += (1.0 - b2) * g * g
+            w -= (self.lr / c1) * m / (np.sqrt(v / c2) + self.eps)
+
+
+OPTIMIZERS: dict[str, type] = {
+    "sgd": SGD, "momentum": Momentum, "nesterov": Nesterov, "adagrad": AdaGrad,
+    "rmsprop": RMSprop, "adadelta": Adadelta, "adam": Adam,
+}
+
+
+def make_optimizer(name: str, **kwargs: Any) -> Any:
+    """Build an optimizer by (case-insensitive) name with its keyword hyper-parameters."""
+    try:
+        cls = OPTIMIZERS[name.lower()]
+    except KeyError:
+        raise ValueError(f"未知の最適化手法 '{name}' です (使えるもの: {', '.join(OPTIMIZERS)})") from None
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise ValueError(f"{cls.__name__} のハイパーパラメータが正しくありません: {exc}") from None
