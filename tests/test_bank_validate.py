@@ -127,6 +127,7 @@ def test_broken_derivation_step_is_reported(content_copy: Path) -> None:
     from eqprep.paths import content_root
 
     target = content_copy / "derivations"
+    target.mkdir(exist_ok=True)
     shutil.copy(content_root() / "derivations" / "chain-rule.toml", target / "chain-rule.toml")
     path = target / "chain-rule.toml"
     text = path.read_text(encoding="utf-8")

@@ -1,0 +1,1 @@
+"""The Textual TUI: home, notes, quiz and review, derivation workbench, mock exam, statistics, demos."""

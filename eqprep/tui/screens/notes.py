@@ -1,0 +1,187 @@
+"""Notes: syllabus-ordered topic tree, the note with rendered math, and links to notes and questions."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, OptionList, Static, Tree
+from textual.widgets.option_list import Option
+
+from eqprep.bank.model import AREAS, Bank, Note
+from eqprep.maths.derivations import load_derivations
+from eqprep.render.math import render_markdown
+
+if TYPE_CHECKING:
+    from eqprep.tui.session import Session
+
+LINK_RE = re.compile(r"\[([^\]]+)\]\((note|q):([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def note_area(bank: Bank, note: Note) -> str:
+    """Score-report area of a note, from its first known syllabus tag."""
+    for tag in note.tags:
+        if tag in bank.syllabus:
+            return bank.syllabus[tag].area
+    return AREAS[2]
+
+
+def short_title(title: str) -> str:
+    """Tree label: the Japanese part of 'タイトル (English, ...)' so it fits a narrow column."""
+    head = title.split(" (", 1)[0].strip()
+    return head or title
+
+
+def grouped_notes(bank: Bank) -> dict[str, list[Note]]:
+    """Notes per area in the official order, each list sorted by `order`."""
+    groups: dict[str, list[Note]] = {area: [] for area in AREAS}
+    for note in sorted(bank.notes.values(), key=lambda n: (n.order, n.id)):
+        groups.setdefault(note_area(bank, note), []).append(note)
+    return {area: notes for area, notes in groups.items() if notes}
+
+
+def note_links(bank: Bank, note: Note, derivations: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """(kind, id, label) for the note's links, its verified derivations (id -> title), then its questions."""
+    links: list[tuple[str, str, str]] = []
+    for label, kind, target in LINK_RE.findall(note.body):
+        known = bank.notes if kind == "note" else bank.questions
+        if target in known and (kind, target) not in {(k, t) for k, t, _ in links}:
+            links.append((kind, target, f"→ {label}"))
+    for derivation_id, title in sorted((derivations or {}).items()):
+        links.append(("d", derivation_id, f"導出: {title}"))
+    linked = {t for k, t, _ in links if k == "q"}
+    for question in sorted(bank.questions_for(note.id), key=lambda q: q.id):
+        if question.id not in linked:
+            tag = question.source or question.kind
+            links.append(("q", question.id, f"問 {question.id} ({tag})"))
+    return links
+
+
+class NotesScreen(Screen[None]):
+    """Browse notes; links open other notes or start a question."""
+
+    BINDINGS = [
+        Binding("q", "drill", "この問題を解く"),
+        Binding("slash", "search", "検索"),
+        Binding("escape", "leave", "戻る"),
+    ]
+
+    def __init__(self, session: Session, note_id: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.note_id = note_id
+        self.derivations = load_derivations(session.bank.root)
+
+    def compose(self) -> ComposeResult:
+        """Topic tree on the left, the note and its links on the right."""
+        bank = self.session.bank
+        tree: Tree[str] = Tree("シラバス", id="topics")
+        tree.show_root = False
+        for area, notes in grouped_notes(bank).items():
+            branch = tree.root.add(area, expand=True)
+            for note in notes:
+                branch.add_leaf(short_title(note.title), data=note.id)
+        with Horizontal(id="notes"):
+            yield tree
+            with Vertical(id="note-pane"):
+                with VerticalScroll(id="note-scroll"):
+                    yield Markdown("", id="note", open_links=False)
+                yield Static("リンク (Enter で開く):", classes="hint", markup=False)
+                yield OptionList(id="links")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Open the requested note, or the first one."""
+        notes = [n for group in grouped_notes(self.session.bank).values() for n in group]
+        first = self.note_id if self.note_id in self.session.bank.notes else (notes[0].id if notes else None)
+        if first:
+            self.show_note(first)
+        self.query_one("#topics", Tree).focus()
+
+    def show_note(self, note_id: str) -> None:
+        """Display one note with math rendered and list its links."""
+        bank = self.session.bank
+        note = bank.notes.get(note_id)
+        if note is None:
+            self.notify(f"ノート '{note_id}' はありません。", severity="error", markup=False)
+            return
+        self.note_id = note_id
+        tree: Tree[str] = self.query_one("#topics", Tree)
+        for node in tree.root.children:
+            for leaf in node.children:
+                if leaf.data == note_id and tree.cursor_node is not leaf:
+                    tree.move_cursor(leaf)
+        self.query_one("#note", Markdown).update(render_markdown(note.body))
+        self.query_one("#note-scroll", VerticalScroll).scroll_home(animate=False)
+        links = self.query_one("#links", OptionList)
+        links.clear_options()
+        derivations = {d.id: d.title for d in self.derivations.values() if d.note == note_id}
+        found = note_links(bank, note, derivations)
+        links.add_options([Option(Content(label), id=f"{kind}:{target}") for kind, target, label in found])
+
+    @on(Tree.NodeSelected, "#topics")
+    def topic_selected(self, event: Tree.NodeSelected[str]) -> None:
+        """Enter on a topic opens its note."""
+        if event.node.data:
+            self.show_note(event.node.data)
+
+    @on(OptionList.OptionSelected, "#links")
+    def link_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a link follows it."""
+        if event.option.id:
+            self.follow(event.option.id)
+
+    @on(Markdown.LinkClicked)
+    def link_clicked(self, event: Markdown.LinkClicked) -> None:
+        """A mouse click on a link in the note text."""
+        event.prevent_default()
+        self.follow(event.href)
+
+    def follow(self, href: str) -> None:
+        """`note:ID` shows that note; `q:ID` asks that question; `d:ID` shows a verified derivation."""
+        kind, _, target = href.partition(":")
+        target = target.split("#", 1)[0]
+        if kind == "note":
+            self.show_note(target)
+        elif kind == "q" and target in self.session.bank.questions:
+            self.ask([target])
+        elif kind == "d" and target in self.derivations:
+            from eqprep.tui.screens.derivation import DerivationScreen
+
+            self.app.push_screen(DerivationScreen(self.session, target))
+        else:
+            self.notify(f"リンク先 '{href}' が見つかりません。", severity="error", markup=False)
+
+    def ask(self, question_ids: list[str]) -> None:
+        """Start a small quiz on the given questions."""
+        from eqprep.tui.screens.quiz import QuizScreen
+
+        questions = [self.session.bank.questions[q] for q in question_ids]
+        title = self.session.bank.notes[self.note_id].title if self.note_id in self.session.bank.notes else "問題"
+        self.app.push_screen(QuizScreen(self.session, questions, title))
+
+    def action_drill(self) -> None:
+        """Every question on the current note."""
+        if self.note_id is None:
+            return
+        ids = sorted(q.id for q in self.session.bank.questions_for(self.note_id))
+        if not ids:
+            self.notify("このノートにはまだ問題がありません。", markup=False)
+            return
+        self.ask(ids)
+
+    def action_search(self) -> None:
+        """Open search over notes and questions."""
+        from eqprep.tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.session))
+
+    def action_leave(self) -> None:
+        """Back."""
+        self.app.pop_screen()

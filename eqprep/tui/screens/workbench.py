@@ -1,0 +1,91 @@
+"""Derivation workbench: type a derivation one line per step and see every step checked."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static, TextArea
+
+from eqprep.tui.derivation import check_text
+
+if TYPE_CHECKING:
+    from eqprep.tui.session import Session
+
+EXAMPLE = "(x + y)^2\n= x^2 + 2*x*y + y^2"
+
+
+def split_names(text: str) -> list[str]:
+    """Names from 'x, y z' (commas or spaces)."""
+    return [name for name in text.replace("、", ",").replace(",", " ").split() if name]
+
+
+class StepsChecked(Message):
+    """The step checker finished; `text` has one mark per line."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class WorkbenchScreen(Screen[None]):
+    """Free-form derivation practice; each line is checked against the previous one (in a worker)."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "check", "検査", priority=True),
+        Binding("escape", "leave", "戻る"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        """Variables, functions, the lines, the results."""
+        yield Static("導出ワークベンチ: 1 行に 1 ステップ。2 行目からは '= ...' で続けます。ctrl+r で検査。",
+                     classes="title", markup=False)
+        with Horizontal(id="names"):
+            yield Static("変数", classes="label", markup=False)
+            yield Input(value="x, y", placeholder="例: x, y", id="variables", compact=True)
+            yield Static("関数", classes="label", markup=False)
+            yield Input(value="", placeholder="例: f, g (sigmoid, exp は組み込み)", id="functions", compact=True)
+        yield TextArea(EXAMPLE, id="lines", soft_wrap=True)
+        with VerticalScroll(id="results-scroll"):
+            yield Static("", id="results", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Cursor in the derivation."""
+        area = self.query_one("#lines", TextArea)
+        area.cursor_blink = False
+        area.focus()
+
+    def action_check(self) -> None:
+        """Check all lines in a worker."""
+        lines = [line for line in self.query_one("#lines", TextArea).text.splitlines() if line.strip()]
+        if not lines:
+            self.query_one("#results", Static).update("式を 1 行以上入力してください。")
+            return
+        self.query_one("#results", Static).update("検査中…")
+        variables = split_names(self.query_one("#variables", Input).value)
+        functions = split_names(self.query_one("#functions", Input).value)
+        self._check(lines, variables, functions)
+
+    @work(thread=True, exclusive=True, group="steps", exit_on_error=False)
+    def _check(self, lines: list[str], variables: list[str], functions: list[str]) -> None:
+        """Run the step checker off the UI thread."""
+        self.post_message(StepsChecked(check_text(lines, variables, functions)))
+
+    @on(StepsChecked)
+    def steps_checked(self, message: StepsChecked) -> None:
+        """Show the marks."""
+        self.query_one("#results", Static).update(message.text)
+
+    def action_leave(self) -> None:
+        """Back."""
+        self.app.pop_screen()

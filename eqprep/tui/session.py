@@ -1,0 +1,124 @@
+"""Textual-free state of one TUI run: injected config, the loaded bank and study, and derived home figures."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eqprep.bank.model import Bank
+    from eqprep.study.service import Study
+
+EXAM_DATE_KEY = "exam_date"
+WEAK_MASTERY = 0.8
+
+
+def utc_now() -> datetime:
+    """The real clock (tests inject a fixed one)."""
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Config:
+    """Everything a run can be told from outside, so tests and snapshots are deterministic."""
+
+    content_root: Path | None = None
+    data_dir: str | None = None
+    clock: Callable[[], datetime] = utc_now
+    seed: int | None = None
+    exam_date: date | None = None
+
+
+@dataclass
+class Session:
+    """The learner's bank and study service once loaded (built in a worker, read on the UI thread)."""
+
+    config: Config
+    bank: Bank
+    study: Study
+    rng: random.Random = field(default_factory=random.Random)
+
+    @classmethod
+    def load(cls, config: Config) -> Session:
+        """Load the bank and open the store; raises StoreError with a Japanese message."""
+        from eqprep.bank import load_bank
+        from eqprep.paths import data_dir
+        from eqprep.study.errors import StoreError
+        from eqprep.study.service import Study
+        from eqprep.study.store import Store
+
+        bank = load_bank(config.content_root)
+        if not bank.questions:
+            raise StoreError(f"問題が 1 つも読み込めませんでした ({bank.root})。`eqprep check` で確認してください。")
+        store = Store.open(data_dir(config.data_dir))
+        study = Study(store, bank, clock=config.clock, enable_fuzzing=config.seed is None)
+        return cls(config, bank, study, random.Random(config.seed))
+
+    def item_seed(self) -> int:
+        """A seed for the next item: reproducible when the run was given a seed."""
+        return self.rng.randrange(2**31)
+
+    def today(self) -> date:
+        """The learner's local calendar date by the injected clock."""
+        return self.config.clock().astimezone(self.study.tz).date()
+
+    def exam_date(self) -> date | None:
+        """Exam date: the injected one, else the one saved in the store's settings."""
+        if self.config.exam_date is not None:
+            return self.config.exam_date
+        return parse_date(self.study.store.settings().get(EXAM_DATE_KEY, ""))
+
+    def set_exam_date(self, text: str) -> str | None:
+        """Save an exam date typed as YYYY-MM-DD; returns a Japanese error message or None."""
+        parsed = parse_date(text)
+        if parsed is None:
+            return "日付は 2026-02-21 のように YYYY-MM-DD で入力してください。"
+        self.config.exam_date = None
+        self.study.store.set_setting(EXAM_DATE_KEY, parsed.isoformat())
+        return None
+
+    def summary(self) -> dict[str, Any]:
+        """Home figures: due, new, streak, countdown, weakest topics (from compute_stats)."""
+        from eqprep.study.stats import compute_stats
+
+        stats = compute_stats(self.study)
+        exam = self.exam_date()
+        seen_topics = [t for t in stats["topics"] if t["seen"]]
+        weak = [t for t in seen_topics if t["mastery"] < WEAK_MASTERY]
+        weakest = sorted(weak, key=lambda t: (t["mastery"], t["topic"]))[:3]
+        return {
+            "due": stats["due_now"],
+            "due_later": stats["due_today"] - stats["due_now"],
+            "new": min(stats["new_left_today"], stats["questions"] - stats["seen"]),
+            "streak": stats["streak"],
+            "answers": stats["answers"],
+            "questions": stats["questions"],
+            "seen": stats["seen"],
+            "days_left": (exam - self.today()).days if exam else None,
+            "exam_date": exam,
+            "weakest": [(t["topic"], t["name"], t["mastery"]) for t in weakest],
+            "problems": len(self.bank.problems),
+        }
+
+
+def parse_date(text: str) -> date | None:
+    """A YYYY-MM-DD date, or None when the text is not one."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def countdown_text(days_left: int | None, exam: date | None) -> str:
+    """Japanese exam countdown line."""
+    if days_left is None or exam is None:
+        return "試験日: 未設定 (t で設定)"
+    if days_left > 0:
+        return f"試験日 {exam.isoformat()} まで あと {days_left} 日"
+    if days_left == 0:
+        return f"試験日 {exam.isoformat()}: 今日です。がんばって!"
+    return f"試験日 {exam.isoformat()} は {-days_left} 日前に過ぎました (t で変更)"

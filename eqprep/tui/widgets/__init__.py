@@ -1,0 +1,1 @@
+"""Reusable widgets: question display and answer input, feedback, heatmap."""

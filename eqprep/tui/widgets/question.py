@@ -1,0 +1,146 @@
+"""One question on screen: rendered prompt plus the right input for its kind, with live validation."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.highlight import highlight
+from textual.widgets import Input, Markdown, Static
+
+from eqprep.bank.model import CodeChoiceQuestion, ExpressionQuestion, NumericQuestion, ParametricQuestion
+from eqprep.quiz import Item
+from eqprep.render.math import render_markdown
+
+KIND_LABELS = {
+    "choice": "選択問題",
+    "numeric": "数値問題",
+    "expression": "数式問題",
+    "code_choice": "コード穴埋め",
+    "self_graded": "記述 (自己採点)",
+    "parametric": "数値ドリル",
+}
+CHOICE_KINDS = ("choice", "code_choice")
+BLANK_MARK = "(あ)"
+
+
+def input_hint(item: Item) -> str:
+    """Placeholder telling the learner what to type for this kind."""
+    q = item.question
+    if isinstance(q, ExpressionQuestion):
+        names = ", ".join(q.variables + q.functions) or "なし"
+        return f"式を入力 (使える名前: {names})  例: 2*(x+y)"
+    if isinstance(q, NumericQuestion | ParametricQuestion):
+        count = len(item.expected)
+        unit = f" 単位 {q.unit}" if q.unit else ""
+        return f"数値を {count} 個、カンマ区切りで{unit}" if count > 1 else f"数値を入力 (例 7, 0.25, 1/4){unit}"
+    return "自分の答えを書いて Enter で模範解答を表示"
+
+
+def live_feedback(item: Item, text: str) -> tuple[bool, str]:
+    """How the typed answer is read right now (STACK-style), without grading it."""
+    q = item.question
+    if not text.strip():
+        return True, ""
+    if isinstance(q, ExpressionQuestion):
+        from eqprep.maths.parse import preview
+
+        shown = preview(text, q.variables, q.functions)
+        return (True, f"読み取り: {shown.display}") if shown.ok else (False, shown.message)
+    if isinstance(q, NumericQuestion | ParametricQuestion):
+        from eqprep.quiz.grade import parse_numbers
+
+        values = parse_numbers(text, len(item.expected), q.unit)
+        if isinstance(values, str):
+            return False, values
+        return True, "読み取り: " + ", ".join(f"{v:g}" for v in values)
+    return True, ""
+
+
+class ChoiceRow(Static):
+    """One numbered option; code options are syntax-highlighted."""
+
+    def __init__(self, number: int, text: str, code: bool) -> None:
+        label = Content(f"{number}. ")
+        body = highlight(text, language="python") if code else Content(render_markdown(text))
+        super().__init__(label + body, markup=False, classes="choice")
+        self.number = number
+
+
+class QuestionView(Vertical):
+    """Prompt and answer area; the parent screen decides when to grade."""
+
+    def __init__(self, item: Item, *, choice_hint: str = "番号キーで選択、Enter で解答", id: str | None = None) -> None:
+        super().__init__(id=id, classes="question")
+        self.item = item
+        self.choice_hint = choice_hint
+        self.selected: set[int] = set()
+        self.kind = item.question.kind
+
+    def compose(self) -> ComposeResult:
+        """Prompt, then options or a text input with a live preview line."""
+        yield Markdown(self.item.prompt_text, classes="prompt", open_links=False)
+        q = self.item.question
+        if isinstance(q, CodeChoiceQuestion):
+            code = q.template.strip("\n").replace("{blank}", BLANK_MARK)
+            yield Static(highlight(code, language="python"), classes="code", markup=False)
+        if self.kind in CHOICE_KINDS:
+            multiple = len(getattr(q, "answer", ())) > 1 and self.kind == "choice"
+            hint = "正解をすべて選んでください (番号キーで切替)" if multiple else self.choice_hint
+            yield Static(hint, classes="hint", markup=False)
+            for number, text in enumerate(self.item.choices, 1):
+                yield ChoiceRow(number, text, self.kind == "code_choice")
+        else:
+            yield Input(placeholder=input_hint(self.item), id="answer", classes="answer")
+            yield Static("", id="preview", classes="preview", markup=False)
+
+    @property
+    def multiple(self) -> bool:
+        """Several options may be chosen (choice with more than one correct answer)."""
+        return self.kind == "choice" and len(getattr(self.item.question, "answer", ())) > 1
+
+    def toggle(self, number: int) -> bool:
+        """Select option `number` (1-based); toggles for multi-answer questions. False if out of range."""
+        if self.kind not in CHOICE_KINDS or not 1 <= number <= len(self.item.choices):
+            return False
+        if self.multiple:
+            self.selected ^= {number}
+        else:
+            self.selected = {number}
+        for row in self.query(ChoiceRow):
+            row.set_class(row.number in self.selected, "-selected")
+        return True
+
+    def answer_text(self) -> str:
+        """The answer as `grade` reads it: option numbers or the typed text."""
+        if self.kind in CHOICE_KINDS:
+            return ",".join(str(n) for n in sorted(self.selected))
+        return self.query_one("#answer", Input).value
+
+    def set_answer(self, text: str) -> None:
+        """Restore a previous answer (the exam navigator revisits questions)."""
+        if self.kind in CHOICE_KINDS:
+            for token in filter(None, text.split(",")):
+                self.toggle(int(token))
+            return
+        self.query_one("#answer", Input).value = text
+
+    def focus_input(self) -> None:
+        """Put the cursor in the text input, if this kind has one."""
+        for field in self.query("#answer").results(Input):
+            field.focus()
+
+    def freeze(self) -> None:
+        """Freeze the input once graded."""
+        for field in self.query("#answer").results(Input):
+            field.disabled = True
+
+    def show_preview(self, ok: bool, text: str) -> None:
+        """Show the live reading or a Japanese error under the input."""
+        for line in self.query("#preview").results(Static):
+            line.update(text)
+            line.set_class(not ok, "-error")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Validate as the learner types."""
+        self.show_preview(*live_feedback(self.item, event.value))

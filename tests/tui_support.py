@@ -1,0 +1,69 @@
+"""Shared helpers for the TUI tests: a deterministic app on the fixture content and key-driving utilities."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from eqprep.bank.model import ChoiceQuestion, CodeChoiceQuestion, ExpressionQuestion
+from eqprep.bank.params import format_value
+from eqprep.quiz import Item
+from eqprep.tui.app import EqprepApp
+from eqprep.tui.session import Config
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+NOW = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
+EXAM_DAY = date(2027, 2, 20)
+
+
+def make_app(data_dir: Path, content: Path = FIXTURE_CONTENT, seed: int = 7) -> EqprepApp:
+    """An app with injected content, data dir, fixed clock, seed and exam date; no SymPy warm-up."""
+    config = Config(content_root=content, data_dir=str(data_dir), clock=lambda: NOW, seed=seed, exam_date=EXAM_DAY)
+    return EqprepApp(config, warm_up=False)
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Let workers finish and the UI process the messages they posted."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_loaded(pilot: Pilot[int]) -> None:
+    """Wait until the background load posted its result."""
+    app = pilot.app
+    assert isinstance(app, EqprepApp)
+    await settle(pilot)
+    assert app.session is not None or app.load_error
+    await pilot.pause()
+
+
+def no_blink(pilot: Pilot[int]) -> None:
+    """Stop cursor blinking in every input on screen (stable snapshots)."""
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+
+
+def answer_keys(item: Item, right: bool) -> list[str]:
+    """Keys that answer `item` correctly or wrongly, computed from the question data."""
+    q = item.question
+    if isinstance(q, ChoiceQuestion | CodeChoiceQuestion):
+        good = q.answer if isinstance(q, ChoiceQuestion) else {q.answer}
+        picks = [i + 1 for i, c in enumerate(item.choices) if (c in good) == right]
+        return [str(picks[0]), "enter"]
+    if isinstance(q, ExpressionQuestion):
+        text = q.answer if right else f"{q.answer} + 1"
+        return [*type_keys(text), "enter"]
+    if item.expected:
+        value = item.expected[0] if right else item.expected[0] + 1
+        return [*type_keys(format_value(value)), "enter"]
+    return [*type_keys("same"), "enter"]
+
+
+def type_keys(text: str) -> list[str]:
+    """Pilot key names for typing `text`."""
+    names = {" ": "space", "+": "plus", "*": "asterisk", "(": "left_parenthesis", ")": "right_parenthesis",
+             "/": "slash", ".": "full_stop", ",": "comma", "-": "minus", "^": "circumflex_accent"}
+    return [names.get(ch, ch) for ch in text]
