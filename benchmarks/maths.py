@@ -2,6 +2,8 @@
 
 Run: python benchmarks/maths.py [--rounds N]
 Uses the bank's expression questions when the bank loader is available, plus built-in derivative questions.
+Reference, in the same run: the naive checker `sympy.simplify(expected - given) == 0` on the same pairs
+(built from the same vetted parse trees, in-process and without a time limit), printed as a ratio.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import time
 from typing import Any
 
 from eqprep.maths.check import check_answer, warm_up
-from eqprep.maths.parse import preview
+from eqprep.maths.parse import parse, preview
 
 # (expected, variables, functions, domain, learner answers)
 BUILT_IN: list[tuple[str, list[str], list[str], dict[str, tuple[float, float]] | None, list[str]]] = [
@@ -41,6 +43,26 @@ def bank_cases() -> list[tuple[str, list[str], list[str], Any, list[str]]]:
         answers = [answer, f"({answer}) + 1", f"2*({answer})"]
         cases.append((answer, list(question.variables), list(question.functions), question.domain or None, answers))
     return cases
+
+
+def naive_times(cases: list[tuple[str, list[str], list[str], Any, list[str]]]) -> list[float]:
+    """Milliseconds per pair for `simplify(a - b) == 0`, the reference a plain SymPy checker would use."""
+    import sympy
+
+    from eqprep.maths.tosympy import SympyBuilder
+
+    times = []
+    for expected, variables, functions, _domain, answers in cases:
+        for answer in answers:
+            try:
+                a, b = (parse(text, variables, functions).parts[0] for text in (expected, answer))
+            except Exception:  # unreadable learner input: nothing for the reference to time
+                continue
+            build = SympyBuilder()
+            start = time.perf_counter()
+            sympy.simplify(build(a) - build(b)) == 0  # noqa: B015 - the comparison is what is timed
+            times.append(1000 * (time.perf_counter() - start))
+    return times
 
 
 def main() -> None:
@@ -72,6 +94,10 @@ def main() -> None:
     print(f"questions: {len(cases)} ({len(cases) - len(BUILT_IN)} from the bank), checks: {len(times)}")
     print(f"check_answer median {statistics.median(times):.2f} ms, p99 {p99:.2f} ms, max {times[-1]:.2f} ms")
     print(f"preview      median {statistics.median(previews):.3f} ms, p99 {previews[int(0.99 * (len(previews) - 1))]:.3f} ms")
+    naive = sorted(naive_times(cases))
+    naive_p99 = naive[int(0.99 * (len(naive) - 1))]
+    print(f"reference simplify(a-b)==0: median {statistics.median(naive):.2f} ms, p99 {naive_p99:.1f} ms, max {naive[-1]:.0f} ms"
+          f"  (ratio to check_answer: median {statistics.median(naive) / statistics.median(times):.1f}x, p99 {naive_p99 / p99:.0f}x)")
     verdict = "OK" if statistics.median(times) < 20 and p99 < 100 else "TOO SLOW"
     print(f"target median < 20 ms, p99 < 100 ms: {verdict}")
 
