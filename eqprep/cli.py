@@ -12,18 +12,25 @@ from eqprep import __version__
 import eqprep.commands
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the parser; each subcommand module registers its own arguments."""
+def _global_parser(add_help: bool) -> argparse.ArgumentParser:
+    """The options shared by the TUI and every subcommand."""
     parser = argparse.ArgumentParser(
         prog="eqprep",
         description="E資格 (JDLA Deep Learning for ENGINEER) 学習ツール。引数なしで TUI を起動します。",
+        add_help=add_help,
     )
-    parser.add_argument("--version", action="version", version=f"eqprep {__version__}")
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
         help="学習履歴の保存先 (既定: 環境変数 EQPREP_HOME、なければ OS のユーザーデータ領域)",
     )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full parser; each subcommand module registers its own arguments."""
+    parser = _global_parser(add_help=True)
+    parser.add_argument("--version", action="version", version=f"eqprep {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(eqprep.commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"eqprep.commands.{info.name}")
@@ -40,8 +47,13 @@ def _run_tui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments and dispatch; errors become Japanese messages, never tracebacks."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    tui_args, rest = _global_parser(add_help=False).parse_known_args(argv)
+    if not rest:  # plain `eqprep [--data-dir DIR]`: skip importing every subcommand before the TUI starts
+        tui_args.command = None
+        args = tui_args
+    else:
+        args = build_parser().parse_args(argv)
     try:
         if args.command is None:
             return _run_tui(args)

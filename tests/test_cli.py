@@ -57,3 +57,12 @@ def test_unknown_command_is_a_usage_error_not_a_traceback() -> None:
 def test_check_on_missing_path_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(tmp_path / "nope")]) == 1
     assert "見つかりません" in capsys.readouterr().out
+
+
+def test_bare_eqprep_starts_the_tui_with_the_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    import eqprep.cli as cli
+
+    seen = {}
+    monkeypatch.setattr(cli, "_run_tui", lambda args: seen.setdefault("data_dir", args.data_dir) and 0)
+    assert cli.main(["--data-dir", "/tmp/somewhere"]) == 0
+    assert seen == {"data_dir": "/tmp/somewhere"}
