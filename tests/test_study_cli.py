@@ -51,9 +51,8 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def run_cli(argv: list[str], stdin: str = "", monkeypatch: pytest.MonkeyPatch | None = None) -> int:
+def run_cli(argv: list[str], stdin: str, monkeypatch: pytest.MonkeyPatch) -> int:
     """Run eqprep in-process with the given stdin."""
-    assert monkeypatch is not None
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     return main(argv)
 

@@ -87,3 +87,21 @@ async def test_playground_draws_decision_boundary(tmp_path: Path) -> None:
         assert boundary.display and not screen.query_one("#demo-plot").display
         drawn = str(boundary.render())
         assert drawn.count("▀") >= 8 * 4 and screen.result is not None
+
+
+async def test_unexpected_demo_failure_is_reported_not_stuck(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A crash inside a demo ends the run with a Japanese message instead of leaving 実行中 on screen."""
+    import eqprep.demos
+
+    def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(eqprep.demos, "run_demo", broken)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        screen = await open_demo(pilot, "zero-init", "steps=5")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert not screen.running and screen.result is None
+        assert "エラー" in str(screen.query_one("#demo-status", Static).render())

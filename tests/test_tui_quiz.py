@@ -11,7 +11,7 @@ from eqprep.tui.screens.home import HomeScreen
 from eqprep.tui.screens.notes import NotesScreen
 from eqprep.tui.screens.quiz import QuizScreen
 from eqprep.tui.widgets.feedback import Feedback
-from tests.tui_support import answer_keys, make_app, settle, type_keys, wait_loaded
+from tests.tui_support import answer_keys, make_app, open_quiz, settle, type_keys, wait_loaded
 
 MACHINE_GRADED = ["act-sigmoid-max", "act-chain", "act-softmax-code", "cnn-test18", "cnn-drill-output"]
 
@@ -24,10 +24,7 @@ async def test_answer_each_kind(tmp_path: Path, qid: str, right: bool) -> None:
     async with app.run_test() as pilot:
         await wait_loaded(pilot)
         assert app.session is not None
-        await app.push_screen(QuizScreen(app.session, [app.session.bank.questions[qid]], "テスト"))
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, QuizScreen) and screen.item is not None
+        screen = await open_quiz(pilot, qid)
         await pilot.press(*answer_keys(screen.item, right))
         await settle(pilot)
         feedback = screen.query_one(Feedback)
@@ -45,8 +42,7 @@ async def test_invalid_input_is_explained_and_not_recorded(tmp_path: Path) -> No
     async with app.run_test() as pilot:
         await wait_loaded(pilot)
         assert app.session is not None
-        await app.push_screen(QuizScreen(app.session, [app.session.bank.questions["cnn-test18"]], "テスト"))
-        await pilot.pause()
+        await open_quiz(pilot, "cnn-test18")
         await pilot.press(*type_keys("abc"))
         preview = app.screen.query_one("#preview", Static)
         assert preview.has_class("-error") and "数値" in str(preview.render())
@@ -63,9 +59,7 @@ async def test_expression_live_preview(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test() as pilot:
         await wait_loaded(pilot)
-        assert app.session is not None
-        await app.push_screen(QuizScreen(app.session, [app.session.bank.questions["act-chain"]], "テスト"))
-        await pilot.pause()
+        await open_quiz(pilot, "act-chain")
         await pilot.press(*type_keys("2*(x+"))
         preview = app.screen.query_one("#preview", Static)
         assert preview.has_class("-error")
@@ -81,10 +75,7 @@ async def test_self_graded_reveal_and_rate(tmp_path: Path, rating: int) -> None:
         await wait_loaded(pilot)
         assert app.session is not None
         question = app.session.bank.questions["act-zero-init"]
-        await app.push_screen(QuizScreen(app.session, [question], "テスト"))
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, QuizScreen) and screen.item is not None
+        screen = await open_quiz(pilot, question.id)
         await pilot.press(*answer_keys(screen.item, True))
         await settle(pilot)
         assert screen.state == "rating"
@@ -131,15 +122,23 @@ async def test_question_links_back_to_its_note(tmp_path: Path) -> None:
         await wait_loaded(pilot)
         assert app.session is not None
         question = app.session.bank.questions["cnn-test18"]
-        await app.push_screen(QuizScreen(app.session, [question], "テスト"))
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, QuizScreen) and screen.item is not None
+        screen = await open_quiz(pilot, question.id)
         await pilot.press(*answer_keys(screen.item, False))
         await settle(pilot)
         await pilot.press("g")
         await pilot.pause()
         assert isinstance(app.screen, NotesScreen) and app.screen.note_id == question.note_id
+
+
+async def test_note_key_waits_until_answered(tmp_path: Path) -> None:
+    """'g' does nothing while the question is still open (the footer shows it dimmed)."""
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+        screen = await open_quiz(pilot, "act-sigmoid-max")
+        await pilot.press("g")
+        await pilot.pause()
+        assert app.screen is screen and screen.state == "answering"
 
 
 async def test_checker_crash_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,8 +153,7 @@ async def test_checker_crash_is_a_message(tmp_path: Path, monkeypatch: pytest.Mo
     async with app.run_test() as pilot:
         await wait_loaded(pilot)
         assert app.session is not None
-        await app.push_screen(QuizScreen(app.session, [app.session.bank.questions["cnn-test18"]], "テスト"))
-        await pilot.pause()
+        await open_quiz(pilot, "cnn-test18")
         await pilot.press(*type_keys("7"), "enter")
         await settle(pilot)
         screen = app.screen

@@ -8,7 +8,7 @@ from textual.widgets import Input, Markdown, OptionList, Static, TextArea
 
 from eqprep.tui.screens.dialogs import ConfirmScreen, ExamDateScreen
 from eqprep.tui.screens.demos import DemosScreen
-from eqprep.tui.screens.exam import ExamReportScreen, ExamScreen, ExamSetupScreen
+from eqprep.tui.screens.exam import ExamReportScreen, ExamSetupScreen
 from eqprep.tui.screens.help import HelpScreen
 from eqprep.tui.screens.home import HomeScreen
 from eqprep.tui.screens.notes import NotesScreen
@@ -17,7 +17,17 @@ from eqprep.tui.screens.search import SearchScreen
 from eqprep.tui.screens.stats import StatsScreen
 from eqprep.tui.screens.workbench import WorkbenchScreen
 from eqprep.tui.widgets.heatmap import StudyHeatmap
-from tests.tui_support import EXAM_DAY, NOW, answer_keys, make_app, settle, type_keys, wait_loaded
+from tests.tui_support import (
+    EXAM_DAY,
+    NOW,
+    answer_keys,
+    make_app,
+    open_quiz,
+    settle,
+    start_exam,
+    type_keys,
+    wait_loaded,
+)
 
 
 async def test_home_shows_dashboard(tmp_path: Path) -> None:
@@ -105,14 +115,7 @@ async def test_three_question_mock_exam(tmp_path: Path) -> None:
     async with app.run_test() as pilot:
         await wait_loaded(pilot)
         assert app.session is not None
-        await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, ExamSetupScreen)
-        app.screen.query_one("#count", Input).value = "3"
-        await pilot.press("enter")
-        await pilot.pause()
-        exam = app.screen
-        assert isinstance(exam, ExamScreen) and len(exam.items) == 3
+        exam = await start_exam(pilot, 3)
         await pilot.press(*answer_keys(exam.items[0], True))
         await pilot.pause()
         assert exam.index == 1 and exam.answers[0]
@@ -165,10 +168,8 @@ async def test_stats_after_answers(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_loaded(pilot)
         assert app.session is not None
-        await app.push_screen(QuizScreen(app.session, [app.session.bank.questions["cnn-test18"]], "テスト"))
-        await pilot.pause()
-        assert isinstance(app.screen, QuizScreen) and app.screen.item is not None
-        await pilot.press(*answer_keys(app.screen.item, True))
+        quiz = await open_quiz(pilot, "cnn-test18")
+        await pilot.press(*answer_keys(quiz.item, True))
         await settle(pilot)
         await pilot.press("escape", "s")
         await pilot.pause()
@@ -225,10 +226,8 @@ async def test_feedback_shows_verified_derivation(tmp_path: Path) -> None:
         assert app.session is not None
         question = next(q for q in app.session.bank.questions.values()
                         if q.derivation == "sigmoid-derivative" and q.kind == "choice")
-        await app.push_screen(QuizScreen(app.session, [question], "テスト"))
-        await pilot.pause()
-        assert isinstance(app.screen, QuizScreen) and app.screen.item is not None
-        await pilot.press(*answer_keys(app.screen.item, True))
+        quiz = await open_quiz(pilot, question.id)
+        await pilot.press(*answer_keys(quiz.item, True))
         await settle(pilot)
         shown = str(app.screen.query_one(".derivation", Static).render())
         assert shown.startswith("検証済みの導出") and "✓" in shown and "✗" not in shown
@@ -332,13 +331,7 @@ async def test_exam_time_limit_submits_automatically(tmp_path: Path) -> None:
     async with app.run_test() as pilot:
         await wait_loaded(pilot)
         assert app.session is not None
-        await pilot.press("e")
-        await pilot.pause()
-        app.screen.query_one("#count", Input).value = "2"
-        await pilot.press("enter")
-        await pilot.pause()
-        exam = app.screen
-        assert isinstance(exam, ExamScreen)
+        exam = await start_exam(pilot, 2)
         exam.deadline -= exam.minutes * 60 + 1
         exam.tick()
         await settle(pilot)
@@ -346,3 +339,24 @@ async def test_exam_time_limit_submits_automatically(tmp_path: Path) -> None:
         assert isinstance(report, ExamReportScreen)
         assert report.report.unanswered == 2 and report.report.total.correct == 0
         assert [a.verdict for a in app.session.study.store.answers()] == ["unanswered", "unanswered"]
+
+
+async def test_workbench_reports_an_internal_failure(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """If the step checker itself fails, the workbench says so instead of staying on 検査中."""
+    import eqprep.tui.screens.workbench as workbench
+
+    def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(workbench, "check_text", broken)
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WorkbenchScreen)
+        screen.query_one("#lines", TextArea).text = "x\n= x"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "エラー" in str(screen.query_one("#results", Static).render())

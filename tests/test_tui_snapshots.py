@@ -6,10 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
-from eqprep.tui.screens.quiz import QuizScreen
-from tests.tui_support import answer_keys, make_app, no_blink, settle, type_keys, wait_loaded
+from tests.tui_support import answer_keys, make_app, no_blink, open_quiz, settle, start_exam, type_keys, wait_loaded
 
 
 def test_home_snapshot(tmp_path: Path, snap_compare: Any) -> None:
@@ -33,10 +31,7 @@ def test_quiz_snapshot(tmp_path: Path, snap_compare: Any) -> None:
 
     async def ask(pilot: Pilot[int]) -> None:
         await wait_loaded(pilot)
-        app = pilot.app
-        session = app.session  # type: ignore[attr-defined]
-        await app.push_screen(QuizScreen(session, [session.bank.questions["cnn-drill-output"]], "ドリル"))
-        await pilot.pause()
+        await open_quiz(pilot, "cnn-drill-output", "ドリル")
         no_blink(pilot)
         await pilot.press(*type_keys("12"))
         await pilot.pause()
@@ -49,13 +44,8 @@ def test_exam_report_snapshot(tmp_path: Path, snap_compare: Any) -> None:
 
     async def sit_exam(pilot: Pilot[int]) -> None:
         await wait_loaded(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        pilot.app.screen.query_one("#count", Input).value = "3"
-        await pilot.press("enter")
-        await pilot.pause()
-        exam = pilot.app.screen
-        await pilot.press(*answer_keys(exam.items[0], True))  # type: ignore[attr-defined]
+        exam = await start_exam(pilot, 3)
+        await pilot.press(*answer_keys(exam.items[0], True))
         await pilot.press("ctrl+g", "y")
         await settle(pilot)
 

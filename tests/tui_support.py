@@ -12,6 +12,8 @@ from eqprep.bank.model import ChoiceQuestion, CodeChoiceQuestion, ExpressionQues
 from eqprep.bank.params import format_value
 from eqprep.quiz import Item
 from eqprep.tui.app import EqprepApp
+from eqprep.tui.screens.exam import ExamScreen, ExamSetupScreen
+from eqprep.tui.screens.quiz import QuizScreen
 from eqprep.tui.session import Config
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
@@ -38,6 +40,30 @@ async def wait_loaded(pilot: Pilot[int]) -> None:
     await settle(pilot)
     assert app.session is not None or app.load_error
     await pilot.pause()
+
+
+async def open_quiz(pilot: Pilot[int], question_id: str, title: str = "テスト") -> QuizScreen:
+    """Push a quiz on one question of the loaded bank and return it once its first item is shown."""
+    app = pilot.app
+    assert isinstance(app, EqprepApp) and app.session is not None
+    await app.push_screen(QuizScreen(app.session, [app.session.bank.questions[question_id]], title))
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, QuizScreen) and screen.item is not None
+    return screen
+
+
+async def start_exam(pilot: Pilot[int], count: int) -> ExamScreen:
+    """From home, set up a mock exam of `count` questions and return the paper screen."""
+    await pilot.press("e")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ExamSetupScreen)
+    pilot.app.screen.query_one("#count", Input).value = str(count)
+    await pilot.press("enter")
+    await pilot.pause()
+    exam = pilot.app.screen
+    assert isinstance(exam, ExamScreen) and len(exam.items) == count
+    return exam
 
 
 def no_blink(pilot: Pilot[int]) -> None:

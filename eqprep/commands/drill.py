@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 
 from eqprep.study.console import (
     add_common_arguments,
     ask,
     describe_due,
+    fail,
     open_study,
     prepare_item,
     read_line,
@@ -53,8 +53,7 @@ def run(args: argparse.Namespace) -> int:
         mode = args.mode or ("drill" if filters != Filters() else "review")
         questions = study.select(filters, mode=mode, count=args.count, seed=args.seed)
     except (StoreError, ValueError) as exc:
-        print(f"エラー: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     if not questions:
         say("条件に合う問題がありません (--topic / --area などの指定を確認してください)。" if mode == "drill"
             else "今は出題する問題がありません (期限の来た復習も、今日の新規枠も残っていません)。")
@@ -72,8 +71,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             outcome = study.record(item, answered.verdict, answered.text, answered.response_ms, answered.self_rating)
         except StoreError as exc:
-            print(f"エラー: {exc}", file=sys.stderr)
-            return 2
+            return fail(exc)
         asked += 1
         correct += int(answered.verdict.status == "correct")
         if answered.verdict.status != "self":

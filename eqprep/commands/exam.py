@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import time
 
 from eqprep.quiz import Item, Verdict
-from eqprep.quiz.grade import expected_text
-from eqprep.study.console import add_common_arguments, ask, open_study, prepare_item, read_line, say, show_item
+from eqprep.study.console import add_common_arguments, ask, fail, open_study, prepare_item, read_line, say, show_item
 from eqprep.study.errors import StoreError
+from eqprep.study.exam import FULL_COUNT, assemble_exam, build_report, default_minutes, format_report, unanswered
 from eqprep.study.service import Study
-from eqprep.study.exam import FULL_COUNT, assemble_exam, build_report, default_minutes, format_report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,13 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     """Ask every question (answers recorded as they come), then score, report and queue mistakes."""
     if args.count < 1 or (args.minutes is not None and args.minutes <= 0):
-        print("エラー: 問題数と制限時間は正の数で指定してください。", file=sys.stderr)
-        return 2
+        return fail("問題数と制限時間は正の数で指定してください。")
     try:
         study = open_study(args)
     except StoreError as exc:
-        print(f"エラー: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     rng = random.Random(args.seed)
     paper = [
         item
@@ -45,18 +41,16 @@ def run(args: argparse.Namespace) -> int:
         if (item := prepare_item(question, rng.randrange(2**31))) is not None
     ]
     if not paper:
-        print("エラー: 模擬試験に出せる問題がありません。", file=sys.stderr)
-        return 1
+        return fail("模擬試験に出せる問題がありません。", code=1)
     minutes = args.minutes if args.minutes is not None else default_minutes(len(paper))
     say(f"模擬試験: {len(paper)} 問 / {minutes:g} 分。採点と解説は最後に表示します。")
     try:
         exam_id = study.store.start_exam(study.clock(), len(paper), minutes, args.seed)
         verdicts = _sit(study, paper, exam_id, minutes * 60)
-        report = build_report(study.bank, [(item.question, v.status) for item, v in zip(paper, verdicts)])
+        report = build_report(study.bank, [(item.question, v.status) for item, v in zip(paper, verdicts, strict=True)])
         study.store.finish_exam(exam_id, study.clock(), report.to_dict())
     except StoreError as exc:
-        print(f"エラー: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     titles = {nid: note.title for nid, note in study.bank.notes.items()}
     say("\n" + format_report(report, titles))
     _review_mistakes(paper, verdicts)
@@ -67,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _review_mistakes(paper: list[Item], verdicts: list[Verdict]) -> None:
     """After the report: the correct answer of every question that did not score."""
-    missed = [(n, item, v) for n, (item, v) in enumerate(zip(paper, verdicts), 1) if v.status != "correct"]
+    missed = [(n, item, v) for n, (item, v) in enumerate(zip(paper, verdicts, strict=True), 1) if v.status != "correct"]
     if missed:
         say("\n間違えた問題の正解:")
     for number, item, verdict in missed:
@@ -89,7 +83,7 @@ def _sit(study: Study, paper: list[Item], exam_id: int, seconds: float) -> list[
             answered = ask(item, read_line, allow_skip=True)
         if answered is None:
             closed = True
-            verdict, text, ms = Verdict("unanswered", "未解答", expected_text(item)), "", 0
+            verdict, text, ms = unanswered(item), "", 0
         else:
             verdict, text, ms = answered.verdict, answered.text, answered.response_ms
         study.record(item, verdict, text, ms, exam_id=exam_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from eqprep.study.console import add_common_arguments, open_study
+from eqprep.study.console import add_common_arguments, fail, open_study
 from eqprep.study.errors import StoreError
 from eqprep.study.transfer import export_json
 
@@ -34,7 +34,6 @@ def run(args: argparse.Namespace) -> int:
             return 0
         counts = export_json(study.store, args.json)
     except StoreError as exc:
-        print(f"エラー: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     print(f"解答 {counts['answers']} 件、カード {counts['cards']} 枚、模擬試験 {counts['exams']} 回を {args.json} に書き出しました。")
     return 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from eqprep.paths import data_dir
+from eqprep.study.console import fail
 from eqprep.study.errors import StoreError
 from eqprep.study.store import Store
 from eqprep.study.transfer import import_json
@@ -23,8 +23,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         added = import_json(Store.open(data_dir(args.data_dir)), args.json)
     except StoreError as exc:
-        print(f"エラー: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     print(f"取り込みました: 解答 {added['answers']} 件、カード {added['cards']} 枚、模擬試験 {added['exams']} 回"
           " (既にあるものは重複させません)。")
     return 0

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from eqprep.study.console import add_common_arguments, open_study
+from eqprep.study.console import add_common_arguments, fail, open_study
 from eqprep.study.errors import StoreError
 from eqprep.study.stats import compute_stats, format_stats
 
@@ -24,7 +23,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         stats = compute_stats(open_study(args))
     except StoreError as exc:
-        print(f"エラー: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     print(json.dumps(stats, ensure_ascii=False, indent=1) if args.json else format_stats(stats))
     return 0

@@ -9,19 +9,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from eqprep.bank import Bank, load_bank
+from eqprep.bank import Bank
 from eqprep.bank.model import Question
-from eqprep.paths import data_dir
 from eqprep.quiz import Item, Verdict, grade, make_item
 from eqprep.quiz.grade import expected_text
 from eqprep.render.math import render_markdown
-from eqprep.study.errors import StoreError
+from eqprep.study import service
+from eqprep.study.exam import unanswered
+from eqprep.study.scheduling import RATING_NAMES
 from eqprep.study.service import Study
-from eqprep.study.store import Store
 
 LETTERS = "abcdefghij"
 DONT_KNOW = "?"
-RATING_NAMES = {1: "Again (忘れた)", 2: "Hard (難しい)", 3: "Good (できた)", 4: "Easy (簡単)"}
 
 Reader = Callable[[], str | None]
 
@@ -33,10 +32,13 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
 
 def open_study(args: argparse.Namespace) -> Study:
     """Load the bank and open the learner's store from parsed CLI arguments."""
-    bank = load_bank(args.content)
-    if not bank.questions:
-        raise StoreError(f"問題が 1 つも読み込めませんでした ({bank.root})。`eqprep check` で確認してください。")
-    return Study(Store.open(data_dir(args.data_dir)), bank)
+    return service.open_study(args.content, args.data_dir)
+
+
+def fail(error: object, code: int = 2) -> int:
+    """Print a Japanese error line on stderr and return the exit code, so no command shows a traceback."""
+    print(f"エラー: {error}", file=sys.stderr)
+    return code
 
 
 def prepare_item(question: Question, seed: int) -> Item | None:
@@ -102,7 +104,7 @@ def ask(item: Item, read: Reader, allow_skip: bool = False) -> Answered | None:
         if line is None:
             return None
         if allow_skip and not line.strip():
-            verdict = Verdict("unanswered", "未解答", expected_text(item))
+            verdict = unanswered(item)
         elif line.strip() == DONT_KNOW:
             verdict = Verdict("wrong", "わからない: 解説で確認しましょう。", expected_text(item))
         else:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eqprep.bank.model import AREAS, Bank, Question
+
+if TYPE_CHECKING:
+    from eqprep.quiz import Item, Verdict
 
 FULL_COUNT = 100
 FULL_MINUTES = 120.0
@@ -16,6 +19,14 @@ FULL_MINUTES = 120.0
 def default_minutes(count: int) -> float:
     """Time limit scaled from the real exam (about 100 questions in 120 minutes)."""
     return round(FULL_MINUTES * count / FULL_COUNT, 1)
+
+
+def unanswered(item: Item) -> Verdict:
+    """The verdict of a question left blank in an exam: scored as a miss, with the answer to show later."""
+    from eqprep.quiz import Verdict
+    from eqprep.quiz.grade import expected_text
+
+    return Verdict("unanswered", "未解答", expected_text(item))
 
 
 def area_weights(bank: Bank) -> dict[str, int]:

@@ -19,6 +19,7 @@ FAST_RATIO = 0.5
 SLOW_RATIO = 2.0
 MIN_OWN_HISTORY = 3
 MIN_KIND_HISTORY = 5
+RATING_NAMES = {1: "Again (忘れた)", 2: "Hard (難しい)", 3: "Good (できた)", 4: "Easy (簡単)"}
 
 
 def rating_for(

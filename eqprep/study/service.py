@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timezone, tzinfo
+from datetime import date, datetime, time, timezone, tzinfo
+from pathlib import Path
 from typing import Any, Protocol
 
 from fsrs import Rating
 
+from eqprep.bank import load_bank
 from eqprep.bank.model import Bank, Question
+from eqprep.paths import data_dir as resolve_data_dir
 from eqprep.study.scheduling import (
     DEFAULT_LEECH_THRESHOLD,
     DEFAULT_RETENTION,
@@ -117,9 +121,8 @@ class Study:
         question = item.question
         rating = rating_for(verdict.status, response_ms, self.history_ms(question), self_rating)
         now = self.clock()
-        state = self.store.card(question.id)
-        if rating is not None:
-            state = self.scheduler.review(state, question.id, rating, now, response_ms)
+        current = self.store.card(question.id)
+        updated = None if rating is None else self.scheduler.review(current, question.id, rating, now, response_ms)
         self.store.record(
             AnswerRecord(
                 question_id=question.id,
@@ -131,16 +134,20 @@ class Study:
                 rating=int(rating) if rating is not None else None,
                 exam_id=exam_id,
             ),
-            state if rating is not None else None,
+            updated,
         )
         return Outcome(
             recorded=True,
             rating=rating,
-            due=state.card.due if state is not None and rating is not None else None,
-            leech=self.scheduler.is_leech(state),
+            due=updated.card.due if updated is not None else None,
+            leech=self.scheduler.is_leech(updated or current),
         )
 
     # --- selection ---------------------------------------------------------------------------
+
+    def local_date(self, moment: datetime | None = None) -> date:
+        """Calendar date of `moment` (default: now by the clock) in the learner's time zone."""
+        return (moment or self.clock()).astimezone(self.tz).date()
 
     def day_start(self) -> datetime:
         """Start of the learner's current day (local time unless tz is given), in UTC."""
@@ -177,3 +184,12 @@ class Study:
             if self.scheduler.is_leech(s)
         ]
         return sorted(found, key=lambda leech: (-leech.lapses, leech.question_id))
+
+
+def open_study(content: str | Path | None, data_dir: str | os.PathLike[str] | None,
+               clock: Callable[[], datetime] = utc_now, enable_fuzzing: bool = True) -> Study:
+    """Load the bank and open the learner's store (CLI and TUI share it); StoreError when nothing can be asked."""
+    bank = load_bank(content)
+    if not bank.questions:
+        raise StoreError(f"問題が 1 つも読み込めませんでした ({bank.root})。`eqprep check` で確認してください。")
+    return Study(Store.open(resolve_data_dir(data_dir)), bank, clock=clock, enable_fuzzing=enable_fuzzing)

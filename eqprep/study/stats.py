@@ -24,11 +24,6 @@ def _streak(days: set[date], today: date) -> int:
     return count
 
 
-def _local_date(moment: datetime, study: Study) -> date:
-    """Calendar date of a moment in the learner's time zone."""
-    return moment.astimezone(study.tz).date()
-
-
 def _retention(answers: list[AnswerRecord], since: datetime) -> dict[str, Any]:
     """Share of rated answers since `since` that were not Again (Hard/Good/Easy count as recalled)."""
     rated = [a for a in answers if a.rating is not None and a.answered_at >= since]
@@ -55,7 +50,7 @@ def compute_stats(study: Study) -> dict[str, Any]:
     now = study.clock()
     bank, scheduler = study.bank, study.scheduler
     answers = study.store.answers()
-    today = _local_date(now, study)
+    today = study.local_date(now)
     day_end = study.day_start() + timedelta(days=1)
     known = {qid: state for qid, state in study.store.cards().items() if qid in bank.questions}
     recall = {qid: scheduler.retrievability(state, now) for qid, state in known.items()}
@@ -68,7 +63,7 @@ def compute_stats(study: Study) -> dict[str, Any]:
         by_topic[q.topic].append(q.id)
     daily: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for a in answers:
-        bucket = daily[_local_date(a.answered_at, study)]
+        bucket = daily[study.local_date(a.answered_at)]
         bucket[0] += 1
         bucket[1] += int(a.verdict == "correct")
     days = [today - timedelta(days=n) for n in range(HISTORY_DAYS - 1, -1, -1)]
@@ -102,7 +97,7 @@ def compute_stats(study: Study) -> dict[str, Any]:
     }
 
 
-def _pct(value: float | None) -> str:
+def pct(value: float | None) -> str:
     """Percent text, or a dash when there is no data."""
     return "—" if value is None else f"{value * 100:.0f}%"
 
@@ -113,18 +108,18 @@ def format_stats(stats: dict[str, Any]) -> str:
     lines = [
         f"問題数 {stats['questions']} / 学習済み {stats['seen']} / 解答 {stats['answers']} 回",
         f"今すぐ復習: {stats['due_now']} 問  今日中: {stats['due_today']} 問  今日の新規残り: {stats['new_left_today']} 問",
-        f"保持率 (直近{ret['days']}日): {_pct(ret['rate'])} ({ret['passed']}/{ret['reviews']})"
-        f"  目標 {stats['desired_retention']:.2f}  平均想起率: {_pct(stats['mean_recall'])}",
+        f"保持率 (直近{ret['days']}日): {pct(ret['rate'])} ({ret['passed']}/{ret['reviews']})"
+        f"  目標 {stats['desired_retention']:.2f}  平均想起率: {pct(stats['mean_recall'])}",
         f"連続学習: {stats['streak']} 日",
         "",
         "分野別 (習熟度 = 全問題の想起率の平均 / 正答率):",
     ]
     for row in stats["areas"]:
-        lines.append(f"  {row['name']:<6} 習熟 {_pct(row['mastery']):>4}  正答 {_pct(row['accuracy']):>4}"
+        lines.append(f"  {row['name']:<6} 習熟 {pct(row['mastery']):>4}  正答 {pct(row['accuracy']):>4}"
                      f"  ({row['seen']}/{row['questions']} 問学習)")
     lines += ["", "トピック別:"]
     for row in stats["topics"]:
-        lines.append(f"  {row['name']}: 習熟 {_pct(row['mastery'])}  正答 {_pct(row['accuracy'])}"
+        lines.append(f"  {row['name']}: 習熟 {pct(row['mastery'])}  正答 {pct(row['accuracy'])}"
                      f"  ({row['seen']}/{row['questions']})")
     lines += ["", f"直近{len(stats['history'])}日の解答数:"]
     lines.append("  " + " ".join(f"{h['date'][5:]}:{h['answers']}" for h in stats["history"]))

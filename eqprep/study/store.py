@@ -18,6 +18,9 @@ from eqprep.study.schema import SCHEMA_VERSION, TABLES, migrate
 
 DB_NAME = "progress.db"
 _HEADER = b"SQLite format 3\x00"
+_INSERT_ANSWER = ("INSERT INTO answers (question_id, params, answer, verdict, response_ms, answered_at, rating, exam_id)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_PUT_SETTING = "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"
 
 
 @dataclass(frozen=True)
@@ -178,8 +181,7 @@ class Store:
         """Insert one answer and (optionally) its updated card in a single transaction; return the row id."""
         with self._connect(write=True) as conn:
             cursor = conn.execute(
-                "INSERT INTO answers (question_id, params, answer, verdict, response_ms, answered_at, rating,"
-                " exam_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                _INSERT_ANSWER,
                 (
                     answer.question_id,
                     json.dumps(answer.params, ensure_ascii=False, sort_keys=True),
@@ -277,7 +279,7 @@ class Store:
     def set_setting(self, key: str, value: str) -> None:
         """Store one setting."""
         with self._connect(write=True) as conn:
-            conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+            conn.execute(_PUT_SETTING, (key, value))
 
     # --- bulk access for export/import -----------------------------------------------------------
 
@@ -310,8 +312,7 @@ class Store:
                 ).fetchone():
                     continue
                 conn.execute(
-                    "INSERT INTO answers (question_id, params, answer, verdict, response_ms, answered_at, rating,"
-                    " exam_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    _INSERT_ANSWER,
                     (
                         row["question_id"], row["params"], row["answer"], row["verdict"], row["response_ms"],
                         row["answered_at"], row["rating"], exam_ids.get(row["exam_id"]) if row["exam_id"] else None,
@@ -325,7 +326,7 @@ class Store:
                     _put_card(conn, incoming)
                     added["cards"] += 1
             for row in data.get("settings", []):
-                conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (row["key"], row["value"]))
+                conn.execute(_PUT_SETTING, (row["key"], row["value"]))
                 added["settings"] += 1
         return added
 

@@ -32,7 +32,6 @@ class EqprepApp(App[int]):
         self.warm_up = warm_up
         self.session: Session | None = None
         self.load_error = ""
-        self.warmed = False
         self.theme = THEMES[0]
 
     def on_mount(self) -> None:
@@ -57,7 +56,6 @@ class EqprepApp(App[int]):
         """Start the SymPy checker process now so the first formula answer is graded quickly."""
         from eqprep.maths.sandbox import shared_worker
 
-        self.warmed = True
         shared_worker().warm_up()
 
     @on(SessionReady)
@@ -115,7 +113,7 @@ def run_app(data_dir: str | None) -> int:
     """Entry point used by `eqprep` without a subcommand."""
     app = EqprepApp(Config(data_dir=data_dir))
     result = app.run()
-    if app.warmed:
+    if app.warm_up and app.session is not None:  # warm-up was scheduled: stop the SymPy child
         from eqprep.maths.sandbox import shared_worker
 
         shared_worker().close()

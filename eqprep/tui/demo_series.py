@@ -46,7 +46,7 @@ def metric_of(metrics: dict[str, float]) -> str | None:
     for name in PREFERRED_METRICS:
         if name in metrics:
             return name
-    return next(iter(sorted(metrics)), None)
+    return min(metrics, default=None)
 
 
 @dataclass

@@ -9,20 +9,20 @@ STATUS_MARKS = {"start": "・", "ok": "✓", "wrong": "✗", "invalid": "?", "un
 
 
 def derivation_text(derivation_id: str, content_root: Path | None) -> str:
-    """Title, summary and every SymPy-checked step with its reason (slow on first use: SymPy)."""
+    """Title and every SymPy-checked step with its reason; a content or SymPy failure becomes a Japanese line."""
     from eqprep.maths.derivations import load_derivations, verify
 
-    found = load_derivations(content_root).get(derivation_id)
-    if found is None:
-        return f"(導出 '{derivation_id}' が見つかりません)"
-    lines = [f"検証済みの導出: {found.title}"]
-    for step in verify(found):
-        method = {"symbolic": "SymPy", "numeric": "数値で確認"}.get(step.method, "未検証")
-        lines.append(f"{step.index:>2}. {step.mark} {step.display}   [{method}]")
-        if step.why:
-            lines.append(f"      {step.why}")
-        if step.message:
-            lines.append(f"      {step.message}")
+    try:
+        found = load_derivations(content_root).get(derivation_id)
+        if found is None:
+            return f"(導出 '{derivation_id}' が見つかりません)"
+        lines = [f"検証済みの導出: {found.title}"]
+        for step in verify(found):
+            method = {"symbolic": "SymPy", "numeric": "数値で確認"}.get(step.method, "未検証")
+            lines.append(f"{step.index:>2}. {step.mark} {step.display}   [{method}]")
+            lines += [f"      {extra}" for extra in (step.why, step.message) if extra]
+    except Exception as error:  # runs in a worker: the learner must see a message, never a traceback
+        return f"導出を検証できませんでした: {error}"
     return "\n".join(lines)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,18 +17,13 @@ EXAM_DATE_KEY = "exam_date"
 WEAK_MASTERY = 0.8
 
 
-def utc_now() -> datetime:
-    """The real clock (tests inject a fixed one)."""
-    return datetime.now(timezone.utc)
-
-
 @dataclass
 class Config:
     """Everything a run can be told from outside, so tests and snapshots are deterministic."""
 
     content_root: Path | None = None
     data_dir: str | None = None
-    clock: Callable[[], datetime] = utc_now
+    clock: Callable[[], datetime] | None = None  # None: the real clock (tests inject a fixed one)
     seed: int | None = None
     exam_date: date | None = None
 
@@ -38,25 +33,22 @@ class Session:
     """The learner's bank and study service once loaded (built in a worker, read on the UI thread)."""
 
     config: Config
-    bank: Bank
     study: Study
     rng: random.Random = field(default_factory=random.Random)
 
     @classmethod
     def load(cls, config: Config) -> Session:
         """Load the bank and open the store; raises StoreError with a Japanese message."""
-        from eqprep.bank import load_bank
-        from eqprep.paths import data_dir
-        from eqprep.study.errors import StoreError
-        from eqprep.study.service import Study
-        from eqprep.study.store import Store
+        from eqprep.study.service import open_study, utc_now
 
-        bank = load_bank(config.content_root)
-        if not bank.questions:
-            raise StoreError(f"問題が 1 つも読み込めませんでした ({bank.root})。`eqprep check` で確認してください。")
-        store = Store.open(data_dir(config.data_dir))
-        study = Study(store, bank, clock=config.clock, enable_fuzzing=config.seed is None)
-        return cls(config, bank, study, random.Random(config.seed))
+        study = open_study(config.content_root, config.data_dir, config.clock or utc_now,
+                           enable_fuzzing=config.seed is None)
+        return cls(config, study, random.Random(config.seed))
+
+    @property
+    def bank(self) -> Bank:
+        """The loaded question bank (the study service owns it)."""
+        return self.study.bank
 
     def item_seed(self) -> int:
         """A seed for the next item: reproducible when the run was given a seed."""
@@ -64,7 +56,7 @@ class Session:
 
     def today(self) -> date:
         """The learner's local calendar date by the injected clock."""
-        return self.config.clock().astimezone(self.study.tz).date()
+        return self.study.local_date()
 
     def exam_date(self) -> date | None:
         """Exam date: the injected one, else the one saved in the store's settings."""

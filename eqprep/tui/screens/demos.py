@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from itertools import cycle
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -47,7 +48,7 @@ class DemosScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+r", "run", "実行", priority=True),
         Binding("x", "cancel", "中止"),
-        Binding("escape", "leave", "戻る"),
+        Binding("escape", "app.pop_screen", "戻る"),
     ]
 
     def __init__(self, seed: int = 0) -> None:
@@ -151,6 +152,9 @@ class DemosScreen(Screen[None]):
         except DemoError as error:
             self.post_message(DemoFinished(None, str(error)))
             return
+        except Exception as error:  # the worker boundary: report anything rather than stay on 実行中
+            self.post_message(DemoFinished(None, f"デモの実行中にエラーが起きました: {error}"))
+            return
         self.post_message(DemoFinished(result))
 
     @on(DemoProgress)
@@ -180,7 +184,7 @@ class DemosScreen(Screen[None]):
 
         plot = self.query_one("#demo-plot", PlotWidget)
         plot.clear()
-        for colour, (label, (steps, values)) in zip(COLOURS * 4, self.book.runs.items()):
+        for colour, (label, (steps, values)) in zip(cycle(COLOURS), self.book.runs.items()):
             plot.plot(steps, values, line_style=colour, label=label)
         x_min, x_max, y_min, y_max = self.book.bounds()
         plot.set_xlimits(x_min, x_max)
@@ -198,8 +202,7 @@ class DemosScreen(Screen[None]):
             status.update(message.error)
             status.add_class("-error")
             return
-        self.result = message.result
-        result = message.result
+        result = self.result = message.result
         status.update("中止しました。" if result.cancelled else "完了しました。")
         self.query_one("#demo-info", Static).update(
             summary_lines(list(result.runs.values()), result.findings, result.takeaway, result.cancelled))
@@ -213,8 +216,3 @@ class DemosScreen(Screen[None]):
     def on_unmount(self) -> None:
         """Leaving the screen stops a running demo."""
         self.cancel_event.set()
-
-    def action_leave(self) -> None:
-        """Back (a running demo is cancelled)."""
-        self.cancel_event.set()
-        self.app.pop_screen()

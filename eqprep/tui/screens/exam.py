@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Static
 from eqprep.bank.model import Question
 from eqprep.quiz import Item, Verdict, grade, make_item
 from eqprep.quiz.grade import expected_text
-from eqprep.study.exam import ExamReport, assemble_exam, build_report, default_minutes
+from eqprep.study.exam import ExamReport, assemble_exam, build_report, default_minutes, unanswered
 from eqprep.tui.screens.dialogs import ConfirmScreen
 from eqprep.tui.widgets.question import KIND_LABELS, QuestionView
 
@@ -42,7 +42,7 @@ def parse_count(text: str) -> int | str:
 def final_verdict(item: Item, text: str) -> Verdict:
     """Exam grading: blank is unanswered and unreadable input is simply wrong (no retry in an exam)."""
     if not text.strip():
-        return Verdict("unanswered", "未解答", expected_text(item))
+        return unanswered(item)
     try:
         verdict = grade(item, text)
     except Exception as error:  # one broken check must not lose the whole exam
@@ -133,7 +133,7 @@ class ExamScreen(Screen[None]):
         self.index = 0
         self.minutes = minutes
         self.deadline = time.monotonic() + minutes * 60
-        self.exam_id = session.study.store.start_exam(session.config.clock(), len(paper), minutes,
+        self.exam_id = session.study.store.start_exam(session.study.clock(), len(paper), minutes,
                                                       session.config.seed)
         self.closed = False
 
@@ -273,7 +273,7 @@ class ExamScreen(Screen[None]):
         for item, text, verdict in message.results:
             study.record(item, verdict, text, 0, exam_id=self.exam_id)
         report = build_report(self.session.bank, [(item.question, v.status) for item, _, v in message.results])
-        study.store.finish_exam(self.exam_id, self.session.config.clock(), report.to_dict())
+        study.store.finish_exam(self.exam_id, study.clock(), report.to_dict())
         review = [answer_line(number, item, verdict) for number, (item, _, verdict) in enumerate(message.results, 1)]
         self.app.switch_screen(ExamReportScreen(self.session, report, review))
 
@@ -316,7 +316,7 @@ def report_text(report: ExamReport, titles: dict[str, str]) -> str:
 class ExamReportScreen(Screen[None]):
     """Score report after a mock exam."""
 
-    BINDINGS = [Binding("escape,enter", "leave", "ホームへ")]
+    BINDINGS = [Binding("escape,enter", "app.pop_screen", "ホームへ")]
 
     def __init__(self, session: Session, report: ExamReport, review: list[str]) -> None:
         super().__init__()
@@ -333,7 +333,3 @@ class ExamReportScreen(Screen[None]):
             yield Static("解答の確認", classes="title", markup=False)
             yield Static("\n".join(self.review), id="review", markup=False)
         yield Footer()
-
-    def action_leave(self) -> None:
-        """Back home."""
-        self.app.pop_screen()

@@ -49,15 +49,16 @@ def grouped_notes(bank: Bank) -> dict[str, list[Note]]:
 def note_links(bank: Bank, note: Note, derivations: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
     """(kind, id, label) for the note's links, its verified derivations (id -> title), then its questions."""
     links: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
     for label, kind, target in LINK_RE.findall(note.body):
         known = bank.notes if kind == "note" else bank.questions
-        if target in known and (kind, target) not in {(k, t) for k, t, _ in links}:
+        if target in known and (kind, target) not in seen:
+            seen.add((kind, target))
             links.append((kind, target, f"→ {label}"))
     for derivation_id, title in sorted((derivations or {}).items()):
         links.append(("d", derivation_id, f"導出: {title}"))
-    linked = {t for k, t, _ in links if k == "q"}
     for question in sorted(bank.questions_for(note.id), key=lambda q: q.id):
-        if question.id not in linked:
+        if ("q", question.id) not in seen:
             tag = question.source or question.kind
             links.append(("q", question.id, f"問 {question.id} ({tag})"))
     return links
@@ -69,21 +70,21 @@ class NotesScreen(Screen[None]):
     BINDINGS = [
         Binding("q", "drill", "この問題を解く"),
         Binding("slash", "search", "検索"),
-        Binding("escape", "leave", "戻る"),
+        Binding("escape", "app.pop_screen", "戻る"),
     ]
 
     def __init__(self, session: Session, note_id: str | None = None) -> None:
         super().__init__()
         self.session = session
         self.note_id = note_id
+        self.groups = grouped_notes(session.bank)
         self.derivations = load_derivations(session.bank.root)
 
     def compose(self) -> ComposeResult:
         """Topic tree on the left, the note and its links on the right."""
-        bank = self.session.bank
         tree: Tree[str] = Tree("シラバス", id="topics")
         tree.show_root = False
-        for area, notes in grouped_notes(bank).items():
+        for area, notes in self.groups.items():
             branch = tree.root.add(area, expand=True)
             for note in notes:
                 branch.add_leaf(short_title(note.title), data=note.id)
@@ -98,8 +99,8 @@ class NotesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Open the requested note, or the first one."""
-        notes = [n for group in grouped_notes(self.session.bank).values() for n in group]
-        first = self.note_id if self.note_id in self.session.bank.notes else (notes[0].id if notes else None)
+        first = self.note_id if self.note_id in self.session.bank.notes else next(
+            (notes[0].id for notes in self.groups.values()), None)
         if first:
             self.show_note(first)
         self.query_one("#topics", Tree).focus()
@@ -181,7 +182,3 @@ class NotesScreen(Screen[None]):
         from eqprep.tui.screens.search import SearchScreen
 
         self.app.push_screen(SearchScreen(self.session))
-
-    def action_leave(self) -> None:
-        """Back."""
-        self.app.pop_screen()

@@ -16,13 +16,13 @@ from textual.widgets import Footer, Input, Static
 
 from eqprep.bank.model import Question
 from eqprep.quiz import Item, Verdict, grade, make_item
+from eqprep.study.scheduling import RATING_NAMES
 from eqprep.tui.widgets.feedback import Feedback
 from eqprep.tui.widgets.question import CHOICE_KINDS, KIND_LABELS, QuestionView
 
 if TYPE_CHECKING:
     from eqprep.tui.session import Session
 
-RATING_NAMES = {1: "Again (もう一度)", 2: "Hard (難しい)", 3: "Good (できた)", 4: "Easy (簡単)"}
 NEXT_HINT = "Enter / n: 次へ   g: ノートを開く   Esc: 終了"
 RATE_HINT = "自己評価: 1 Again / 2 Hard / 3 Good / 4 Easy"
 
@@ -191,11 +191,7 @@ class QuizScreen(Screen[None]):
         """Verify the derivation with SymPy off the UI thread."""
         from eqprep.tui.derivation import derivation_text
 
-        try:
-            text = derivation_text(derivation_id, self.session.bank.root)
-        except Exception as error:  # a content or SymPy failure must not reach the learner as a traceback
-            text = f"導出を検証できませんでした: {error}"
-        self.post_message(DerivationReady(item, text))
+        self.post_message(DerivationReady(item, derivation_text(derivation_id, self.session.bank.root)))
 
     @on(DerivationReady)
     def derivation_ready(self, message: DerivationReady) -> None:
@@ -205,7 +201,7 @@ class QuizScreen(Screen[None]):
                 target.update(message.text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Dim 'ノート' in the footer until the question is answered."""
+        """Dim 'ノート' in the footer (and keep 'g' from running) until the question is answered."""
         if action == "open_note" and self.state in ("answering", "grading"):
             return None
         return True
@@ -232,8 +228,8 @@ class QuizScreen(Screen[None]):
             await self.show_question()
 
     def action_open_note(self) -> None:
-        """Open the note this question belongs to (available after answering)."""
-        if self.item is None or self.state in ("answering", "grading"):
+        """Open the note this question belongs to (check_action enables it only after answering)."""
+        if self.item is None:
             return
         from eqprep.tui.screens.notes import NotesScreen
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 class SearchScreen(Screen[None]):
     """Full-text search over the bank."""
 
-    BINDINGS = [Binding("escape", "leave", "戻る")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "戻る")]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -73,7 +73,3 @@ class SearchScreen(Screen[None]):
             from eqprep.tui.screens.quiz import QuizScreen
 
             self.app.push_screen(QuizScreen(self.session, [self.session.bank.questions[target]], "検索から"))
-
-    def action_leave(self) -> None:
-        """Back."""
-        self.app.pop_screen()

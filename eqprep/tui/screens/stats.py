@@ -12,15 +12,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from eqprep.study.stats import compute_stats, pct
 from eqprep.tui.widgets.heatmap import StudyHeatmap
 
 if TYPE_CHECKING:
     from eqprep.tui.session import Session
-
-
-def pct(value: float | None) -> str:
-    """Percent or a dash."""
-    return "—" if value is None else f"{value * 100:.0f}%"
 
 
 def mastery_lines(rows: list[dict[str, Any]], width: int = 16) -> list[str]:
@@ -47,7 +43,7 @@ def overview_text(stats: dict[str, Any]) -> str:
 class StatsScreen(Screen[None]):
     """Read-only dashboard of progress."""
 
-    BINDINGS = [Binding("escape", "leave", "戻る")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "戻る")]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -56,7 +52,6 @@ class StatsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Overview, plot of the last two weeks, mastery bars, heatmap."""
-        from eqprep.study.stats import compute_stats
         from textual_plot import PlotWidget
 
         stats = self.stats = compute_stats(self.session.study)
@@ -75,8 +70,8 @@ class StatsScreen(Screen[None]):
 
     def day_counts(self) -> Counter[date]:
         """Answers per local calendar day."""
-        tz = self.session.study.tz
-        return Counter(a.answered_at.astimezone(tz).date() for a in self.session.study.store.answers())
+        study = self.session.study
+        return Counter(study.local_date(a.answered_at) for a in study.store.answers())
 
     def on_mount(self) -> None:
         """Draw the two-week history."""
@@ -90,7 +85,3 @@ class StatsScreen(Screen[None]):
         plot.set_xlimits(-0.5, len(days) - 0.5)
         plot.set_ylimits(0, max([h["answers"] for h in history] + [1]))
         plot.set_xlabel(f"日 ({history[0]['date'][5:]} 〜 {history[-1]['date'][5:]})")
-
-    def action_leave(self) -> None:
-        """Back."""
-        self.app.pop_screen()

@@ -38,7 +38,7 @@ class WorkbenchScreen(Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+r", "check", "検査", priority=True),
-        Binding("escape", "leave", "戻る"),
+        Binding("escape", "app.pop_screen", "戻る"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -78,14 +78,14 @@ class WorkbenchScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="steps", exit_on_error=False)
     def _check(self, lines: list[str], variables: list[str], functions: list[str]) -> None:
-        """Run the step checker off the UI thread."""
-        self.post_message(StepsChecked(check_text(lines, variables, functions)))
+        """Run the step checker off the UI thread; an unexpected failure becomes a message, not a stuck screen."""
+        try:
+            text = check_text(lines, variables, functions)
+        except Exception as error:  # the worker boundary: report anything rather than hang on 検査中…
+            text = f"検査中にエラーが起きました: {error}"
+        self.post_message(StepsChecked(text))
 
     @on(StepsChecked)
     def steps_checked(self, message: StepsChecked) -> None:
         """Show the marks."""
         self.query_one("#results", Static).update(message.text)
-
-    def action_leave(self) -> None:
-        """Back."""
-        self.app.pop_screen()

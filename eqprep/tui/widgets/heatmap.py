@@ -1,4 +1,4 @@
-"""Study-day heatmap: one cell per day, weeks as columns, colour by number of answers."""
+"""Colour-cell widgets: the study-day heatmap (stats) and the half-block decision-boundary map (demos)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.highlight import highlight
 from textual.widgets import Input, Markdown, Static
 
-from eqprep.bank.model import CodeChoiceQuestion, ExpressionQuestion, NumericQuestion, ParametricQuestion
+from eqprep.bank.model import ChoiceQuestion, CodeChoiceQuestion, ExpressionQuestion, NumericQuestion, ParametricQuestion
 from eqprep.quiz import Item
 from eqprep.render.math import render_markdown
 
@@ -85,8 +85,7 @@ class QuestionView(Vertical):
             code = q.template.strip("\n").replace("{blank}", BLANK_MARK)
             yield Static(highlight(code, language="python"), classes="code", markup=False)
         if self.kind in CHOICE_KINDS:
-            multiple = len(getattr(q, "answer", ())) > 1 and self.kind == "choice"
-            hint = "正解をすべて選んでください (番号キーで切替)" if multiple else self.choice_hint
+            hint = "正解をすべて選んでください (番号キーで切替)" if self.multiple else self.choice_hint
             yield Static(hint, classes="hint", markup=False)
             for number, text in enumerate(self.item.choices, 1):
                 yield ChoiceRow(number, text, self.kind == "code_choice")
@@ -97,7 +96,8 @@ class QuestionView(Vertical):
     @property
     def multiple(self) -> bool:
         """Several options may be chosen (choice with more than one correct answer)."""
-        return self.kind == "choice" and len(getattr(self.item.question, "answer", ())) > 1
+        question = self.item.question
+        return isinstance(question, ChoiceQuestion) and question.multiple
 
     def toggle(self, number: int) -> bool:
         """Select option `number` (1-based); toggles for multi-answer questions. False if out of range."""
