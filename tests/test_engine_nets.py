@@ -7,6 +7,9 @@ import pytest
 
 from eqprep.engine import MultiLayerNet, SimpleConvNet
 from eqprep.engine.gradcheck import relative_error
+from eqprep.engine.init import make_weight
+from eqprep.engine.layers import Relu
+from eqprep.engine.network import make_activation, make_loss
 
 TOL = 1e-6
 
@@ -149,3 +152,14 @@ def test_convolution_init_uses_the_filter_fan_in():
 def test_simple_convnet_rejects_too_small_input():
     with pytest.raises(ValueError, match="小さすぎ|大きすぎ"):
         SimpleConvNet((1, 4, 4), {"filter_num": 2, "filter_size": 5})
+
+
+def test_unknown_factory_names_list_the_known_ones_in_japanese():
+    with pytest.raises(ValueError, match=r"未知の活性化関数 'swish' です \(使えるもの: relu, sigmoid"):
+        make_activation("swish")
+    with pytest.raises(ValueError, match=r"未知の損失 'hinge' です \(使えるもの: softmax, mse\)"):
+        make_loss("hinge")
+    known = r"\(使えるもの: glorot, .*zeros, または標準偏差の数値\)"
+    with pytest.raises(ValueError, match=r"未知の初期化 'orth' です " + known):
+        make_weight("orth", (2, 2), 2, 2, np.random.default_rng(0))
+    assert isinstance(make_activation("ReLU"), Relu)

@@ -116,3 +116,14 @@ def test_make_optimizer_errors_are_japanese():
         optim.make_optimizer("lion")
     with pytest.raises(ValueError, match="ハイパーパラメータ"):
         optim.make_optimizer("adam", momentum=0.9)
+
+
+@pytest.mark.parametrize("name", sorted(optim.OPTIMIZERS))
+def test_state_arrays_are_created_once_and_updated_in_place(name):
+    opt = optim.make_optimizer(name)
+    p = {"w": np.array([1.0, -2.0])}
+    opt.update(p, {"w": np.array([0.5, 0.5])})
+    states = {attr: store["w"] for attr, store in vars(opt).items() if isinstance(store, dict)}
+    opt.update(p, {"w": np.array([0.5, 0.5])})
+    assert all(getattr(opt, attr)["w"] is array for attr, array in states.items())
+    assert (name == "sgd") == (not states)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,7 @@ def _print_list() -> None:
 
 def _fmt(value: float | None) -> str:
     """A table cell: 4 significant figures, or '-' when missing."""
-    return "-" if value is None or value != value else f"{value:.4g}"
+    return "-" if value is None or math.isnan(value) else f"{value:.4g}"
 
 
 def _print_result(result: DemoResult) -> None:

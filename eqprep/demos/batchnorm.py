@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from eqprep.engine import MultiLayerNet
-from eqprep.engine.train import Trainer
-
 from . import datasets
 from .context import DemoContext
 from .model import DemoSpec, Setting
@@ -37,13 +32,11 @@ SPEC = DemoSpec(
 def run(ctx: DemoContext) -> None:
     """For each weight scale, train without and with batch norm on digits."""
     s = ctx.settings
-    x_train, t_train, x_test, t_test = datasets.digits(ctx.seed)
+    data = datasets.digits(ctx.seed)
     for scale in SCALES:
         for bn in (False, True):
-            net = MultiLayerNet(64, [100] * s["depth"], 10, s["activation"], scale, use_batchnorm=bn,
-                                dtype=np.float32, seed=ctx.seed)
-            trainer = Trainer(net, s["optimizer"], x_train, t_train, x_test, t_test,
-                              optimizer_param={"lr": s["lr"]}, batch_size=100, seed=ctx.seed)
+            net = ctx.mlp(64, [100] * s["depth"], 10, s["activation"], scale, use_batchnorm=bn)
+            trainer = ctx.trainer(net, s["optimizer"], data, s["lr"])
             label = f"std {scale:g} {'BN あり' if bn else 'BN なし'}"
             run = ctx.train(label, "training", trainer, reports=15)
             run.extra.update({"scale": scale, "batchnorm": bn})

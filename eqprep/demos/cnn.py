@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from eqprep.engine import MultiLayerNet, SimpleConvNet
+from eqprep.engine import SimpleConvNet
 from eqprep.engine.conv import Convolution, conv_output_size
-from eqprep.engine.train import Trainer
 
 from . import datasets
 from .context import DemoContext, as_list
+from .datasets import Split
 from .model import DemoError, DemoSpec, Setting
 
 POOL = 2
@@ -51,7 +51,7 @@ def _shifted(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return out
 
 
-def _data(ctx: DemoContext) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _data(ctx: DemoContext) -> Split:
     """Digits as (N, 1, H, W) images, shifted at random when the dataset setting asks for it."""
     x_train, t_train, x_test, t_test = datasets.digits(ctx.seed, flatten=False)
     if ctx.settings["dataset"] == "shifted":
@@ -87,6 +87,11 @@ def measured_shapes(net: SimpleConvNet, x: np.ndarray, stride: int, pad: int) ->
     return {"conv": list(conv.forward(x).shape[1:]), "layers": layers}
 
 
+def _param_count(net: object) -> int:
+    """Number of trainable numbers in a network's params."""
+    return int(sum(p.size for p in net.params.values()))
+
+
 def _mlp_width(n_in: int, target: int) -> int:
     """Hidden width h of an n_in-h-10 MLP whose parameter count (n_in + 11)h + 10 is closest to target."""
     return max(1, round((target - 10) / (n_in + 11)))
@@ -95,7 +100,8 @@ def _mlp_width(n_in: int, target: int) -> int:
 def run(ctx: DemoContext) -> None:
     """Train the CNN, then an MLP with about as many parameters, on the same images."""
     s = ctx.settings
-    x_train, t_train, x_test, t_test = _data(ctx)
+    data = _data(ctx)
+    x_train, t_train, x_test, t_test = data
     size = x_train.shape[-1]
     try:
         shapes = output_shapes(size, s["filters"], s["filter_size"], s["pad"], s["stride"], s["hidden"])
@@ -106,20 +112,18 @@ def run(ctx: DemoContext) -> None:
     conv = {"filter_num": s["filters"], "filter_size": s["filter_size"], "pad": s["pad"], "stride": s["stride"]}
     cnn = SimpleConvNet((1, size, size), conv, s["hidden"], 10, "he", pool_size=POOL, dtype=np.float32,
                         seed=ctx.seed)
-    cnn_params = int(sum(p.size for p in cnn.params.values()))
-    trainer = Trainer(cnn, "adam", x_train, t_train, x_test, t_test, optimizer_param={"lr": s["lr"]},
-                      batch_size=100, seed=ctx.seed)
-    run = ctx.train(f"CNN ({cnn_params} パラメータ)", "training", trainer,
+    cnn_params = _param_count(cnn)
+    run = ctx.train(f"CNN ({cnn_params} パラメータ)", "training", ctx.trainer(cnn, "adam", data, s["lr"]),
                     payload=lambda _metrics: {"filters": as_list(cnn.params["W1"][:, 0], 3), "shapes": shapes})
     run.extra.update({"params": cnn_params, "shapes": shapes, "filters": as_list(cnn.params["W1"][:, 0], 3),
                       "measured_shapes": measured_shapes(cnn, x_test[:2], s["stride"], s["pad"])})
     n_in = size * size
     width = _mlp_width(n_in, cnn_params)
-    mlp = MultiLayerNet(n_in, [width], 10, "relu", "he", dtype=np.float32, seed=ctx.seed)
-    mlp_params = int(sum(p.size for p in mlp.params.values()))
-    trainer = Trainer(mlp, "adam", x_train.reshape(len(x_train), -1), t_train, x_test.reshape(len(x_test), -1),
-                      t_test, optimizer_param={"lr": s["lr"]}, batch_size=100, seed=ctx.seed)
-    mlp_run = ctx.train(f"MLP {n_in}-{width}-10 ({mlp_params} パラメータ)", "training", trainer)
+    mlp = ctx.mlp(n_in, [width], 10, "relu", "he")
+    mlp_params = _param_count(mlp)
+    flat = (x_train.reshape(len(x_train), -1), t_train, x_test.reshape(len(x_test), -1), t_test)
+    mlp_run = ctx.train(f"MLP {n_in}-{width}-10 ({mlp_params} パラメータ)", "training",
+                        ctx.trainer(mlp, "adam", flat, s["lr"]))
     mlp_run.extra["params"] = mlp_params
     ctx.result.findings.append(f"テスト精度: CNN {run.final.get('test_acc', 0):.3f} / MLP "
                                f"{mlp_run.final.get('test_acc', 0):.3f} (パラメータ数 {cnn_params} / {mlp_params})")

@@ -7,8 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from eqprep.engine import MultiLayerNet
 from eqprep.engine.train import Progress, Trainer
 
+from .datasets import Split
 from .model import DemoEvent, DemoResult, RunResult
 
 REPORTS_PER_RUN = 25
@@ -45,6 +47,19 @@ class DemoContext:
     def rng(self, offset: int = 0) -> np.random.Generator:
         """A generator derived from the demo seed (offset separates independent streams)."""
         return np.random.default_rng([self.seed, offset])
+
+    def mlp(self, *args: Any, **options: Any) -> MultiLayerNet:
+        """A ``MultiLayerNet`` (same arguments) in float32 and seeded from the demo seed, as every demo trains."""
+        return MultiLayerNet(*args, dtype=np.float32, seed=self.seed, **options)
+
+    def trainer(self, net: Any, optimizer: str, data: Split, lr: float | None, batch_size: int = 100,
+                **options: Any) -> Trainer:
+        """A ``Trainer`` on the (x_train, t_train, x_test, t_test) split, shuffling from the demo seed.
+
+        ``lr=None`` keeps the optimizer's own default (Adadelta has no learning rate).
+        """
+        return Trainer(net, optimizer, *data, optimizer_param={} if lr is None else {"lr": lr},
+                       batch_size=batch_size, seed=self.seed, **options)
 
     def add(self, run: RunResult) -> RunResult:
         """Register a run so that partial results contain it even if the demo is cancelled later."""

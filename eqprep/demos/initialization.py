@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from eqprep.engine import MultiLayerNet
 from eqprep.engine.functions import sigmoid
 from eqprep.engine.init import make_weight
-from eqprep.engine.train import Trainer
 
 from . import datasets
 from .context import DemoContext, as_list
@@ -73,12 +71,11 @@ def run(ctx: DemoContext) -> None:
     s = ctx.settings
     for label, spec in HIST_INITS.items():
         _histograms(ctx, label, spec, s["activation"])
-    x_train, t_train, x_test, t_test = datasets.digits(ctx.seed)
+    data = datasets.digits(ctx.seed)
     for activation, shown in (("sigmoid", "Sigmoid"), ("relu", "ReLU")):
         for label, spec in TRAIN_INITS.items():
-            net = MultiLayerNet(64, [100] * 4, 10, activation, spec, dtype=np.float32, seed=ctx.seed)
-            trainer = Trainer(net, s["optimizer"], x_train, t_train, x_test, t_test,
-                              optimizer_param={"lr": s["lr"]}, batch_size=s["batch_size"], seed=ctx.seed)
+            net = ctx.mlp(64, [100] * 4, 10, activation, spec)
+            trainer = ctx.trainer(net, s["optimizer"], data, s["lr"], s["batch_size"])
             ctx.train(f"{shown} + {label}", "training", trainer)
     _findings(ctx)
 

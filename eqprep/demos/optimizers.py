@@ -7,9 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from eqprep.engine import MultiLayerNet
 from eqprep.engine.optim import make_optimizer
-from eqprep.engine.train import Trainer
 
 from . import datasets
 from .context import DemoContext
@@ -88,18 +86,11 @@ def surface_grid(function: str, nx: int = 60, ny: int = 30) -> dict[str, list]:
     return {"x": xs.tolist(), "y": ys.tolist(), "z": np.round(surface.f(gx, gy), 4).tolist()}
 
 
-def _optimizer_2d(name: str, surface: Surface, scale: float) -> object:
-    """An engine optimizer configured for the 2-D trajectory on ``surface``."""
-    if name == "adadelta":
-        return make_optimizer(name, **ADADELTA_2D)
-    return make_optimizer(name, lr=surface.lr[name] * scale)
-
-
 def _trajectory(ctx: DemoContext, name: str, surface_name: str, steps: int, scale: float) -> RunResult:
     """Follow one optimizer from the start point; diverges (status) when the point leaves any sane range."""
     surface = SURFACES[surface_name]
-    opt = _optimizer_2d(name, surface, scale)
     lr = None if name == "adadelta" else surface.lr[name] * scale
+    opt = make_optimizer(name, **(ADADELTA_2D if lr is None else {"lr": lr}))
     run = ctx.add(RunResult(NAMES[name], "trajectory", "running", extra={
         "function": surface_name, "title": surface.title, "bounds": list(surface.bounds),
         "minimum": list(surface.minimum), "lr": lr}))
@@ -136,12 +127,10 @@ def run(ctx: DemoContext) -> None:
     s = ctx.settings
     for name in NAMES:
         _trajectory(ctx, name, s["function"], s["path_steps"], s["lr_scale"])
-    x_train, t_train, x_test, t_test = datasets.digits(ctx.seed)
+    data = datasets.digits(ctx.seed)
     for name, lr in MLP_LR.items():
-        net = MultiLayerNet(64, [100] * 4, 10, "relu", "he", dtype=np.float32, seed=ctx.seed)
-        params = {} if lr is None else {"lr": lr * s["lr_scale"]}
-        trainer = Trainer(net, name, x_train, t_train, x_test, t_test, optimizer_param=params,
-                          batch_size=s["batch_size"], seed=ctx.seed)
+        net = ctx.mlp(64, [100] * 4, 10, "relu", "he")
+        trainer = ctx.trainer(net, name, data, None if lr is None else lr * s["lr_scale"], s["batch_size"])
         ctx.train(f"{NAMES[name]} (MLP)", "training", trainer)
     _findings(ctx)
 

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from eqprep.engine import MultiLayerNet
-from eqprep.engine.train import Trainer
-
 from . import datasets
 from .context import DemoContext
+from .datasets import Split
 from .model import DemoSpec, Setting
 
 SPEC = DemoSpec(
@@ -37,7 +33,7 @@ SPEC = DemoSpec(
 )
 
 
-def _data(ctx: DemoContext) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _data(ctx: DemoContext) -> Split:
     """The small training set and a test set from the chosen dataset."""
     s = ctx.settings
     if s["dataset"] == "digits":
@@ -48,16 +44,14 @@ def _data(ctx: DemoContext) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
 def run(ctx: DemoContext) -> None:
     """Train the same 6 × 100 ReLU net five ways and report the train/test gap of each."""
     s = ctx.settings
-    x_train, t_train, x_test, t_test = _data(ctx)
+    data = _data(ctx)
     variants = (("正則化なし", {}, None), (f"L2 (λ={s['l2']:g})", {"weight_decay_lambda": s["l2"]}, None),
                 (f"L1 (λ={s['l1']:g})", {"weight_decay_lambda": s["l1"], "regularization": "l1"}, None),
                 (f"Dropout ({s['dropout']:g})", {"use_dropout": True, "dropout_ratio": s["dropout"]}, None),
                 ("Early stopping", {}, s["patience"]))
     for label, options, patience in variants:
-        net = MultiLayerNet(x_train.shape[1], [100] * 6, 10, "relu", "he", dtype=np.float32, seed=ctx.seed,
-                            **options)
-        trainer = Trainer(net, "sgd", x_train, t_train, x_test, t_test, optimizer_param={"lr": s["lr"]},
-                          batch_size=100, patience=patience, seed=ctx.seed)
+        net = ctx.mlp(data[0].shape[1], [100] * 6, 10, "relu", "he", **options)
+        trainer = ctx.trainer(net, "sgd", data, s["lr"], patience=patience)
         run = ctx.train(label, "training", trainer)
         if "train_acc" in run.final and "test_acc" in run.final:
             run.final["gap"] = run.final["train_acc"] - run.final["test_acc"]

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eqprep.engine import MultiLayerNet
 from eqprep.engine.data import TOY_SETS, make_toy, train_test_split
-from eqprep.engine.functions import softmax
-from eqprep.engine.train import Trainer
 
 from .context import DemoContext, as_list
 from .model import DemoSpec, Setting
@@ -61,23 +58,22 @@ def run(ctx: DemoContext) -> None:
     """Train an MLP with SGD on the chosen toy set and stream the class-1 probability over the view."""
     s = ctx.settings
     x, t = make_toy(s["dataset"], N_POINTS, s["noise"], seed=ctx.seed)
-    x_train, t_train, x_test, t_test = train_test_split(x, t, 1.0 - s["train_ratio"], seed=ctx.seed)
+    data = train_test_split(x, t, 1.0 - s["train_ratio"], seed=ctx.seed)
+    x_train, t_train, x_test, t_test = data
     bounds = BOUNDS.get(s["dataset"], DEFAULT_BOUNDS)
     grid = _grid_points(bounds, s["grid"]).astype(np.float32)
     reg = s["regularization"]
-    net = MultiLayerNet(2, list(s["hidden"]), 2, s["activation"], "xavier",
-                        weight_decay_lambda=s["reg_rate"] if reg != "none" else 0.0,
-                        regularization="l2" if reg == "none" else reg, use_batchnorm=s["batchnorm"],
-                        dtype=np.float32, seed=ctx.seed)
-    trainer = Trainer(net, "sgd", x_train, t_train, x_test, t_test, optimizer_param={"lr": s["lr"]},
-                      batch_size=s["batch_size"], seed=ctx.seed)
+    net = ctx.mlp(2, list(s["hidden"]), 2, s["activation"], "xavier",
+                  weight_decay_lambda=s["reg_rate"] if reg != "none" else 0.0,
+                  regularization="l2" if reg == "none" else reg, use_batchnorm=s["batchnorm"])
+    trainer = ctx.trainer(net, "sgd", data, s["lr"], s["batch_size"])
 
     scene = {"bounds": list(bounds), "points": _points(x_train, t_train), "test_points": _points(x_test, t_test)}
     sent: list[bool] = []
 
     def boundary(_metrics: dict[str, float] | None = None) -> dict:
         with np.errstate(all="ignore"):
-            prob = softmax(net.predict(grid))[:, 1]
+            prob = net.predict_proba(grid)[:, 1]
         data = {"boundary": as_list(prob.reshape(s["grid"], s["grid"]), 3)}
         if not sent:              # the first event of the run also carries the data points to draw
             sent.append(True)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eqprep.engine import MultiLayerNet
-from eqprep.engine.train import Progress, Trainer
+from eqprep.engine.train import Progress
 
 from . import datasets
 from .context import DemoContext
@@ -45,13 +44,11 @@ def _norms(progress: Progress, n_layers: int) -> dict[str, float]:
 def run(ctx: DemoContext) -> None:
     """Train the three variants and record the gradient norm of every layer at each report."""
     s = ctx.settings
-    x_train, t_train, x_test, t_test = datasets.digits(ctx.seed)
+    data = datasets.digits(ctx.seed)
     n_layers = s["depth"] + 1
     for label, activation, init, bn in VARIANTS:
-        net = MultiLayerNet(64, [s["hidden"]] * s["depth"], 10, activation, init, use_batchnorm=bn,
-                            dtype=np.float32, seed=ctx.seed)
-        trainer = Trainer(net, "sgd", x_train, t_train, x_test, t_test, optimizer_param={"lr": s["lr"]},
-                          batch_size=100, track_stats=True, seed=ctx.seed)
+        net = ctx.mlp(64, [s["hidden"]] * s["depth"], 10, activation, init, use_batchnorm=bn)
+        trainer = ctx.trainer(net, "sgd", data, s["lr"], track_stats=True)
 
         def payload(metrics: dict[str, float]) -> dict:
             return {"grad_norms": [metrics.get(f"grad_W{i}", 0.0) for i in range(1, n_layers + 1)]}

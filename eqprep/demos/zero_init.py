@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from eqprep.engine import MultiLayerNet
-from eqprep.engine.train import Trainer
 
 from . import datasets
 from .context import DemoContext, as_list
@@ -52,17 +51,15 @@ def _weights_payload(net: MultiLayerNet) -> dict:
 def run(ctx: DemoContext) -> None:
     """Train the symmetric net and a randomly initialised (He) twin on digits with the same settings."""
     s = ctx.settings
-    x_train, t_train, x_test, t_test = datasets.digits(ctx.seed)
+    data = datasets.digits(ctx.seed)
     label = "すべて 0" if s["init"] == "zeros" else f"すべて {CONSTANT}"
     for name, spec in ((label, "zeros"), ("乱数 (He, 比較用)", "he")):
-        net = MultiLayerNet(64, [s["hidden"], s["hidden"]], 10, s["activation"], spec, dtype=np.float32,
-                            seed=ctx.seed)
+        net = ctx.mlp(64, [s["hidden"], s["hidden"]], 10, s["activation"], spec)
         if spec == "zeros" and s["init"] == "constant":
             for key, w in net.params.items():
                 if key.startswith("W"):
                     w[...] = CONSTANT
-        trainer = Trainer(net, "sgd", x_train, t_train, x_test, t_test, optimizer_param={"lr": s["lr"]},
-                          batch_size=100, seed=ctx.seed)
+        trainer = ctx.trainer(net, "sgd", data, s["lr"])
         run = ctx.train(name, "training", trainer, payload=lambda _metrics, net=net: _weights_payload(net))
         run.extra.update(_weights_payload(net))
         run.final["unit_spread"] = run.extra["unit_spread"]

@@ -13,6 +13,7 @@ Params are numbered in layer order: conv blocks ``W1, b1, ...``, then the affine
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ import numpy as np
 from .conv import Convolution, Pooling, conv_output_size
 from .fused import ConvPoolRelu
 from .init import make_weight
-from .layers import Affine, Relu
+from .layers import Relu
 from .network import LayerNet, make_loss
 
 DEFAULT_CONV = {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1}
@@ -55,17 +56,12 @@ class SimpleConvNet(LayerNet):
                 self.layers[f"Conv{i}"] = conv
                 self.layers[f"Relu{i}"] = Relu()
                 self.layers[f"Pool{i}"] = Pooling(pool_size, pool_size, stride=pool_size)
-            self._bind(f"W{i}", conv.W, conv, "dW")
-            self._bind(f"b{i}", conv.b, conv, "db")
+            self._bind_weights(i, conv)
             c = fn
         sizes = [c * h * w, *([hidden_size] if hidden_size else []), output_size]
         last = i + len(sizes) - 1
-        for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=i + 1):
-            weight = make_weight(weight_init_std, (n_in, n_out), n_in, n_out, self.rng, self.dtype)
-            affine = Affine(weight, np.zeros(n_out, dtype=self.dtype))
-            self.layers[f"Affine{k}"] = affine
-            self._bind(f"W{k}", affine.W, affine, "dW")
-            self._bind(f"b{k}", affine.b, affine, "db")
+        for k, (n_in, n_out) in enumerate(pairwise(sizes), start=i + 1):
+            self._add_affine(k, n_in, n_out, weight_init_std)
             if k != last:
                 self.layers[f"Relu{k}"] = Relu()
         self.last_layer = make_loss("softmax")

@@ -29,9 +29,13 @@ def conv_output_size(size: int, filter_size: int, stride: int = 1, pad: int = 0)
     return out
 
 
-def _chunks(n: int, bytes_per_sample: int) -> Iterator[slice]:
-    """Slices of the batch axis holding about CHUNK_BYTES each."""
-    step = max(1, CHUNK_BYTES // max(bytes_per_sample, 1))
+def _chunk_size(n: int, bytes_per_sample: int) -> int:
+    """Samples per chunk (1..n) so that one chunk's working set is about CHUNK_BYTES."""
+    return max(1, min(n, CHUNK_BYTES // max(bytes_per_sample, 1)))
+
+
+def _chunks(n: int, step: int) -> Iterator[slice]:
+    """Slices of the batch axis of ``step`` samples each (the last one may be shorter)."""
     for start in range(0, n, step):
         yield slice(start, min(start + step, n))
 
@@ -87,11 +91,11 @@ def col2im(col: np.ndarray, input_shape: tuple[int, ...], filter_h: int, filter_
     return _fold(patches, input_shape, stride, pad)
 
 
-class Convolution:
-    """2-D convolution (cross-correlation) with filters W (FN, C, FH, FW) and bias b (FN,).
+class BiasInGemm:
+    """Base of the convolution layers (filters W (FN, C, FH, FW), bias b (FN,)) whose bias rides in the GEMM.
 
-    The bias is fused into the GEMM: the patch matrix carries an extra row of ones and the weight
-    matrix an extra column b, so forward needs no separate "+ b" pass and db falls out of dW's GEMM.
+    The patch matrix carries an extra row of ones and the weight matrix an extra column b, so forward
+    needs no separate "+ b" pass and db falls out of dW's GEMM.
     """
 
     def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0) -> None:
@@ -101,6 +105,20 @@ class Convolution:
         self.col: np.ndarray | None = None
         self.dW: np.ndarray | None = None
         self.db: np.ndarray | None = None
+
+    def _weights_with_bias(self) -> np.ndarray:
+        """[W | b] as one (FN, C·FH·FW + 1) matrix."""
+        fn = self.W.shape[0]
+        return np.concatenate((self.W.reshape(fn, -1), self.b.reshape(fn, 1)), axis=1)
+
+    def _store_grads(self, dw_aug: np.ndarray) -> None:
+        """Split the gradient of [W | b] into dW and db."""
+        self.dW = dw_aug[:, :-1].reshape(self.W.shape)
+        self.db = dw_aug[:, -1].copy()
+
+
+class Convolution(BiasInGemm):
+    """2-D convolution (cross-correlation) with filters W (FN, C, FH, FW) and bias b (FN,)."""
 
     def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         """Return the (N, FN, OH, OW) feature maps: batched GEMMs [W | b] @ [col; 1], chunk by chunk."""
@@ -112,8 +130,8 @@ class Convolution:
         col = np.empty((n, rows + 1, oh * ow), dtype=x.dtype)
         col[:, rows] = 1
         out = np.empty((n, fn, oh * ow), dtype=x.dtype)
-        w_aug = np.concatenate((self.W.reshape(fn, rows), self.b.reshape(fn, 1)), axis=1)
-        for sl in _chunks(n, col[0].nbytes):
+        w_aug = self._weights_with_bias()
+        for sl in _chunks(n, _chunk_size(n, col[0].nbytes)):
             part = col[sl]
             _fill_patches(_pad(x[sl], p), part[:, :rows].reshape(-1, c, fh, fw, oh, ow), s)
             np.matmul(w_aug, part, out=out[sl])
@@ -125,9 +143,7 @@ class Convolution:
         fn, c, fh, fw = self.W.shape
         n, rows, hw = self.col.shape
         d2 = dout.reshape(n, fn, hw)
-        dw_aug = np.matmul(d2, self.col.transpose(0, 2, 1)).sum(axis=0)
-        self.dW = dw_aug[:, :-1].reshape(self.W.shape)
-        self.db = dw_aug[:, -1].copy()
+        self._store_grads(np.matmul(d2, self.col.transpose(0, 2, 1)).sum(axis=0))
         if not need_dx:
             return None
         oh, ow = dout.shape[2:]
@@ -164,7 +180,20 @@ def _route(grad: np.ndarray, idx: np.ndarray, views: list[np.ndarray], tiles: bo
             view += grad * (idx == k)
 
 
-class Pooling:
+class PoolingBase:
+    """Window geometry shared by the pooling layers: pool_h × pool_w windows, stride and zero/−∞ padding."""
+
+    def __init__(self, pool_h: int, pool_w: int, stride: int = 1, pad: int = 0) -> None:
+        self.pool_h, self.pool_w, self.stride, self.pad = pool_h, pool_w, stride, pad
+        self.x_shape: tuple[int, ...] = ()
+
+    def _output_size(self, h: int, w: int) -> tuple[int, int]:
+        """(OH, OW) of the pooled output for an H × W input."""
+        s, p = self.stride, self.pad
+        return conv_output_size(h, self.pool_h, s, p), conv_output_size(w, self.pool_w, s, p)
+
+
+class Pooling(PoolingBase):
     """Max pooling; backward routes each output gradient to exactly one maximum of its window.
 
     The window max is taken separably: first over the pool_h rows (contiguous rows, cheap), then over
@@ -173,8 +202,7 @@ class Pooling:
     """
 
     def __init__(self, pool_h: int, pool_w: int, stride: int = 1, pad: int = 0) -> None:
-        self.pool_h, self.pool_w, self.stride, self.pad = pool_h, pool_w, stride, pad
-        self.x_shape: tuple[int, ...] = ()
+        super().__init__(pool_h, pool_w, stride, pad)
         self.arg_h: np.ndarray | None = None
         self.arg_w: np.ndarray | None = None
 
@@ -191,17 +219,15 @@ class Pooling:
     def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         """Return the window maxima (N, C, OH, OW)."""
         n, c, h, w = x.shape
-        s, p = self.stride, self.pad
-        oh = conv_output_size(h, self.pool_h, s, p)
-        ow = conv_output_size(w, self.pool_w, s, p)
+        p = self.pad
+        oh, ow = self._output_size(h, w)
         wp = w + 2 * p
         out = np.empty((n, c, oh, ow), dtype=x.dtype)
         self.arg_h = np.empty((n, c, oh, wp), dtype=_index_dtype(self.pool_h))
         self.arg_w = np.empty((n, c, oh, ow), dtype=_index_dtype(self.pool_w))
-        rows = None
-        for sl in _chunks(n, x[0].nbytes):
-            if rows is None:
-                rows = np.empty((sl.stop - sl.start, c, oh, wp), dtype=x.dtype)
+        step = _chunk_size(n, x[0].nbytes)
+        rows = np.empty((step, c, oh, wp), dtype=x.dtype)
+        for sl in _chunks(n, step):
             r = rows[:sl.stop - sl.start]
             _running_max(self._row_views(_pad(x[sl], p, -np.inf), oh), r, self.arg_h[sl])
             _running_max(self._col_views(r, ow), out[sl], self.arg_w[sl])
@@ -217,10 +243,9 @@ class Pooling:
         tiles_w = s == self.pool_w and wp == s * ow
         tiles_h = s == self.pool_h and hp == s * oh
         dxp = (np.empty if tiles_h else np.zeros)((n, c, hp, wp), dtype=dout.dtype)
-        drows = None
-        for sl in _chunks(n, dxp[0].nbytes):
-            if drows is None:
-                drows = np.empty((sl.stop - sl.start, c, oh, wp), dtype=dout.dtype)
+        step = _chunk_size(n, dxp[0].nbytes)
+        drows = np.empty((step, c, oh, wp), dtype=dout.dtype)
+        for sl in _chunks(n, step):
             d = drows[:sl.stop - sl.start]
             if not tiles_w:
                 d.fill(0)
@@ -229,21 +254,15 @@ class Pooling:
         return dxp[:, :, p:p + h, p:p + w] if p else dxp
 
 
-class AvgPooling:
+class AvgPooling(PoolingBase):
     """Average pooling over pool_h × pool_w windows (zero padding counts toward the mean)."""
-
-    def __init__(self, pool_h: int, pool_w: int, stride: int = 1, pad: int = 0) -> None:
-        self.pool_h, self.pool_w, self.stride, self.pad = pool_h, pool_w, stride, pad
-        self.x_shape: tuple[int, ...] = ()
 
     def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         """Return the mean of every window."""
         n, c, h, w = x.shape
-        s, p = self.stride, self.pad
-        oh = conv_output_size(h, self.pool_h, s, p)
-        ow = conv_output_size(w, self.pool_w, s, p)
+        oh, ow = self._output_size(h, w)
         out = np.zeros((n, c, oh, ow), dtype=x.dtype)
-        for _, _, view in _views(_pad(x, p), self.pool_h, self.pool_w, s, oh, ow):
+        for _, _, view in _views(_pad(x, self.pad), self.pool_h, self.pool_w, self.stride, oh, ow):
             out += view
         out /= self.pool_h * self.pool_w
         self.x_shape = x.shape

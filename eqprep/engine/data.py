@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from .lookup import by_name
+
 Dataset = tuple[np.ndarray, np.ndarray]
 
 
@@ -113,11 +115,7 @@ TOY_SETS: dict[str, Callable[..., Dataset]] = {
 
 def make_toy(name: str, n: int = 500, noise: float = 0.0, seed: int | None = 0) -> Dataset:
     """Generate one of ``TOY_SETS`` by name."""
-    try:
-        gen = TOY_SETS[name.lower()]
-    except KeyError:
-        raise ValueError(f"未知のデータセット '{name}' です (使えるもの: {', '.join(TOY_SETS)})") from None
-    return gen(n=n, noise=noise, seed=seed)
+    return by_name(TOY_SETS, name, "データセット")(n=n, noise=noise, seed=seed)
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ max-pooling and ReLU commute, so ReLU is applied after pooling, to 1/p² of the 
 - Cache: the batch is processed in chunks of about ``CHUNK_BYTES``, so the GEMM output is pooled
   while it is still in the CPU cache; in backward, the routed gradient of a chunk goes straight
   into the dW GEMM.
-- The bias rides in the GEMM (a row of ones in the patches), as in ``Convolution``.
+- The bias rides in the GEMM (a row of ones in the patches), as in ``Convolution`` (shared base ``BiasInGemm``).
 - Internal buffers (patches, pooling winners) are reused from the previous call when the shape
   matches; the returned arrays are always new.
 
@@ -21,21 +21,17 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .conv import CHUNK_BYTES, _index_dtype, _pad, _running_max, conv_output_size
+from .conv import BiasInGemm, _chunk_size, _chunks, _index_dtype, _pad, _running_max, conv_output_size
 
 
-class ConvPoolRelu:
+class ConvPoolRelu(BiasInGemm):
     """Fused conv (W (FN, C, FH, FW), b, stride, pad) → max-pool p×p stride p → ReLU."""
 
     def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0, pool: int = 2) -> None:
-        self.W, self.b = W, b
-        self.stride, self.pad, self.pool = stride, pad, pool
-        self.x_shape: tuple[int, ...] = ()
-        self.col: np.ndarray | None = None
+        super().__init__(W, b, stride, pad)
+        self.pool = pool
         self.arg: np.ndarray | None = None
         self.out: np.ndarray | None = None
-        self.dW: np.ndarray | None = None
-        self.db: np.ndarray | None = None
 
     def _geometry(self, h: int, w: int) -> tuple[int, int]:
         """Pooled output size (OH', OW')."""
@@ -53,10 +49,6 @@ class ConvPoolRelu:
             return buf
         return np.empty(shape, dtype=dtype)
 
-    def _chunk(self, n: int, per_sample: int) -> int:
-        """Samples per chunk so that one chunk's working set is about CHUNK_BYTES."""
-        return max(1, min(n, CHUNK_BYTES // max(per_sample, 1)))
-
     def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         """Return relu(maxpool(conv(x))) as (N, FN, OH', OW')."""
         fn, c, fh, fw = self.W.shape
@@ -69,13 +61,12 @@ class ConvPoolRelu:
             col[:, rows] = 1
         arg = self._reuse(self.arg, (n, fn, cells), np.dtype(_index_dtype(k)))
         out = np.empty((n, fn, cells), dtype=x.dtype)
-        w_aug = np.concatenate((self.W.reshape(fn, rows), self.b.reshape(fn, 1)), axis=1)
-        step = self._chunk(n, col[0].nbytes + fn * k * cells * x.itemsize)
+        w_aug = self._weights_with_bias()
+        step = _chunk_size(n, col[0].nbytes + fn * k * cells * x.itemsize)
         scratch = np.empty((step, fn, k * cells), dtype=x.dtype)
         windows = sliding_window_view(_pad(x, self.pad), (fh, fw), axis=(2, 3))[:, :, ::s, ::s]
         windows = windows[:, :, :oh * p, :ow * p].reshape(n, c, oh, p, ow, p, fh, fw)
-        for start in range(0, n, step):
-            sl = slice(start, min(start + step, n))
+        for sl in _chunks(n, step):
             m = sl.stop - sl.start
             col[sl, :rows].reshape(m, c, fh, fw, p, p, oh, ow)[...] = windows[sl].transpose(0, 1, 6, 7, 3, 5, 2, 4)
             y = scratch[:m]
@@ -94,17 +85,15 @@ class ConvPoolRelu:
         cells = kc // k
         dpool = dout.reshape(n, fn, cells) * (self.out > 0)
         dw_aug = np.zeros((fn, rows_aug), dtype=dout.dtype)
-        step = self._chunk(n, self.col[0].nbytes + fn * kc * dout.itemsize)
+        step = _chunk_size(n, self.col[0].nbytes + fn * kc * dout.itemsize)
         dy = np.empty((n if need_dx else step, fn, kc), dtype=dout.dtype)
         offsets = np.arange(k, dtype=self.arg.dtype).reshape(1, 1, k, 1)
-        for start in range(0, n, step):
-            sl = slice(start, min(start + step, n))
+        for sl in _chunks(n, step):
             part = dy[sl] if need_dx else dy[:sl.stop - sl.start]
             won = self.arg[sl, :, None, :] == offsets
             np.multiply(dpool[sl, :, None, :], won, out=part.reshape(won.shape))
             dw_aug += np.matmul(part, self.col[sl].transpose(0, 2, 1)).sum(axis=0)
-        self.dW = dw_aug[:, :-1].reshape(self.W.shape)
-        self.db = dw_aug[:, -1].copy()
+        self._store_grads(dw_aug)
         if not need_dx:
             return None
         return self._fold(np.matmul(self.W.reshape(fn, -1).T, dy))

@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .lookup import by_name
+
 Shape = tuple[int, ...]
 Initializer = Callable[[Shape, int, int, np.random.Generator, type], np.ndarray]
 
@@ -54,9 +56,9 @@ def lecun(shape: Shape, fan_in: int, fan_out: int, rng: np.random.Generator,
     return gaussian(shape, np.sqrt(1.0 / fan_in), rng, dtype)
 
 
-INITIALIZERS: dict[str, Initializer] = {
-    "zeros": zeros, "xavier": xavier, "sigmoid": xavier, "glorot": glorot_uniform,
-    "glorot_uniform": glorot_uniform, "he": he, "relu": he, "lecun": lecun,
+INITIALIZERS: dict[str, Initializer] = {   # alphabetical: the error message lists them in this order
+    "glorot": glorot_uniform, "glorot_uniform": glorot_uniform, "he": he, "lecun": lecun, "relu": he,
+    "sigmoid": xavier, "xavier": xavier, "zeros": zeros,
 }
 
 
@@ -64,10 +66,5 @@ def make_weight(spec: str | float, shape: Shape, fan_in: int, fan_out: int,
                 rng: np.random.Generator, dtype: type = np.float64) -> np.ndarray:
     """Create a weight array from a name in ``INITIALIZERS`` or a number (Gaussian std)."""
     if isinstance(spec, str):
-        try:
-            init = INITIALIZERS[spec.lower()]
-        except KeyError:
-            names = ", ".join(sorted(INITIALIZERS))
-            raise ValueError(f"未知の初期化 '{spec}' です (使えるもの: {names}, または標準偏差の数値)") from None
-        return init(shape, fan_in, fan_out, rng, dtype)
+        return by_name(INITIALIZERS, spec, "初期化", "または標準偏差の数値")(shape, fan_in, fan_out, rng, dtype)
     return gaussian(shape, float(spec), rng, dtype)

@@ -10,12 +10,12 @@ Layer order per hidden layer i: ``Affine{i}`` â†’ ``BatchNorm{i}`` (optional) â†
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
-from .init import make_weight
-from .layers import Affine, BatchNormalization, Dropout
+from .layers import BatchNormalization, Dropout
 from .network import LayerNet, make_activation, make_loss
 
 
@@ -32,12 +32,8 @@ class MultiLayerNet(LayerNet):
         self.hidden_size_list = list(hidden_size_list)
         self.use_dropout, self.use_batchnorm = use_dropout, use_batchnorm
         sizes = [input_size, *self.hidden_size_list, output_size]
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-            w = make_weight(weight_init_std, (n_in, n_out), n_in, n_out, self.rng, self.dtype)
-            affine = Affine(w, np.zeros(n_out, dtype=self.dtype))
-            self.layers[f"Affine{i}"] = affine
-            self._bind(f"W{i}", affine.W, affine, "dW")
-            self._bind(f"b{i}", affine.b, affine, "db")
+        for i, (n_in, n_out) in enumerate(pairwise(sizes), start=1):
+            self._add_affine(i, n_in, n_out, weight_init_std)
             if i == len(sizes) - 1:
                 break
             if use_batchnorm:

@@ -1,9 +1,9 @@
 """Shared machinery of the engine's networks: ordered layers, a loss layer and a flat ``params`` dict.
 
 A subclass builds ``self.layers`` (an ordered dict, DLFS naming), ``self.last_layer`` and
-``self.params`` (keys ``W1, b1, ...``, ``gamma1, beta1`` with batch norm), then calls
-``self._bind(key, layer, attr, grad_attr)`` for every parameter so ``gradient`` can collect the layer
-gradients under the same keys. The arrays in ``params`` are the layers' own arrays: optimizers must
+``self.params`` (keys ``W1, b1, ...``, ``gamma1, beta1`` with batch norm), registering every parameter
+with ``self._bind(key, array, layer, grad_attr)`` (``_bind_weights`` for a layer's W/b, ``_add_affine``
+for a whole affine layer) so ``gradient`` can collect the layer gradients under the same keys. The arrays in ``params`` are the layers' own arrays: optimizers must
 update them in place (all optimizers in :mod:`eqprep.engine.optim` do).
 
 Weight penalties (on ``W`` keys only): ``l2`` adds ½λΣ‖W‖² (gradient λW), ``l1`` adds λΣ|W|
@@ -21,7 +21,9 @@ import numpy as np
 from .functions import as_labels, softmax
 from .fused import ConvPoolRelu
 from .gradcheck import numerical_gradient
-from .layers import LeakyRelu, MeanSquaredError, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from .init import make_weight
+from .layers import Affine, LeakyRelu, MeanSquaredError, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from .lookup import by_name
 
 REGULARIZATIONS = ("l2", "l1", "elastic")
 ACTIVATIONS: dict[str, type] = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh,
@@ -44,18 +46,12 @@ class ActivationStats:
 
 def make_activation(name: str) -> Any:
     """Create an activation layer from its name, with a Japanese error for unknown names."""
-    try:
-        return ACTIVATIONS[name.lower()]()
-    except KeyError:
-        raise ValueError(f"未知の活性化関数 '{name}' です (使えるもの: {', '.join(ACTIVATIONS)})") from None
+    return by_name(ACTIVATIONS, name, "活性化関数")()
 
 
 def make_loss(name: str) -> Any:
     """Create the loss layer ('softmax' = softmax + cross-entropy, 'mse' = mean squared error)."""
-    try:
-        return LOSSES[name.lower()]()
-    except KeyError:
-        raise ValueError(f"未知の損失 '{name}' です (使えるもの: {', '.join(LOSSES)})") from None
+    return by_name(LOSSES, name, "損失")()
 
 
 class LayerNet:
@@ -84,6 +80,18 @@ class LayerNet:
         """Register params[key] = array, whose gradient is read from layer.<grad_attr>."""
         self.params[key] = array
         self._sources.append((key, layer, grad_attr))
+
+    def _add_affine(self, k: int, n_in: int, n_out: int, weight_init_std: str | float) -> None:
+        """Append layer ``Affine{k}`` (initialised weights, zero bias) and bind its ``W{k}``, ``b{k}``."""
+        weight = make_weight(weight_init_std, (n_in, n_out), n_in, n_out, self.rng, self.dtype)
+        affine = Affine(weight, np.zeros(n_out, dtype=self.dtype))
+        self.layers[f"Affine{k}"] = affine
+        self._bind_weights(k, affine)
+
+    def _bind_weights(self, k: int, layer: Any) -> None:
+        """Register a layer's ``W``/``b`` as ``W{k}``/``b{k}`` (gradients from its ``dW``/``db``)."""
+        self._bind(f"W{k}", layer.W, layer, "dW")
+        self._bind(f"b{k}", layer.b, layer, "db")
 
     def _finish(self) -> None:
         """Cache the layer list once the subclass has built its layers."""

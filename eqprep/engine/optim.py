@@ -12,7 +12,17 @@ from typing import Any
 
 import numpy as np
 
+from .lookup import by_name
+
 Params = dict[str, np.ndarray]
+
+
+def _state(store: Params, key: str, like: np.ndarray) -> np.ndarray:
+    """store[key], created as zeros shaped like ``like`` on first use (no throw-away array per step)."""
+    array = store.get(key)
+    if array is None:
+        array = store[key] = np.zeros_like(like)
+    return array
 
 
 class SGD:
@@ -37,13 +47,13 @@ class Momentum:
     def update(self, params: Params, grads: Params) -> None:
         """Apply one step to every key of params."""
         for key, w in params.items():
-            v = self.v.setdefault(key, np.zeros_like(w))
+            v = _state(self.v, key, w)
             v *= self.momentum
             v -= self.lr * grads[key]
             w += v
 
 
-class Nesterov:
+class Nesterov(Momentum):
     """Nesterov accelerated gradient: v ← μv − η g;  W ← W + μv − η g.
 
     Here W is the look-ahead point θ + μv, so g is the gradient at the look-ahead position the notes
@@ -51,14 +61,10 @@ class Nesterov:
     (equivalently W ← W + μ²v_old − (1 + μ)η g, as in the DLFS code).
     """
 
-    def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
-        self.lr, self.momentum = lr, momentum
-        self.v: Params = {}
-
     def update(self, params: Params, grads: Params) -> None:
         """Apply one step to every key of params."""
         for key, w in params.items():
-            v = self.v.setdefault(key, np.zeros_like(w))
+            v = _state(self.v, key, w)
             step = self.lr * grads[key]
             v *= self.momentum
             v -= step
@@ -73,30 +79,33 @@ class AdaGrad:
         self.lr, self.eps = lr, eps
         self.h: Params = {}
 
+    def _accumulate(self, h: np.ndarray, g: np.ndarray) -> None:
+        """Add g⊙g to the running sum h in place."""
+        h += g * g
+
     def update(self, params: Params, grads: Params) -> None:
         """Apply one step to every key of params."""
         for key, w in params.items():
             g = grads[key]
-            h = self.h.setdefault(key, np.zeros_like(w))
-            h += g * g
+            h = _state(self.h, key, w)
+            self._accumulate(h, g)
             w -= self.lr * g / (np.sqrt(h) + self.eps)
 
 
-class RMSprop:
-    """RMSprop: h ← ρh + (1 − ρ) g⊙g;  W ← W − η g / (√h + ε) (ρ = ``decay_rate``)."""
+class RMSprop(AdaGrad):
+    """RMSprop: h ← ρh + (1 − ρ) g⊙g;  W ← W − η g / (√h + ε) (ρ = ``decay_rate``).
+
+    AdaGrad's step with a decaying average in place of the ever-growing sum.
+    """
 
     def __init__(self, lr: float = 0.01, decay_rate: float = 0.99, eps: float = 1e-7) -> None:
-        self.lr, self.decay_rate, self.eps = lr, decay_rate, eps
-        self.h: Params = {}
+        super().__init__(lr, eps)
+        self.decay_rate = decay_rate
 
-    def update(self, params: Params, grads: Params) -> None:
-        """Apply one step to every key of params."""
-        for key, w in params.items():
-            g = grads[key]
-            h = self.h.setdefault(key, np.zeros_like(w))
-            h *= self.decay_rate
-            h += (1.0 - self.decay_rate) * g * g
-            w -= self.lr * g / (np.sqrt(h) + self.eps)
+    def _accumulate(self, h: np.ndarray, g: np.ndarray) -> None:
+        """Decay h by ρ and add (1 − ρ) g⊙g in place."""
+        h *= self.decay_rate
+        h += (1.0 - self.decay_rate) * g * g
 
 
 class Adadelta:
@@ -114,8 +123,8 @@ class Adadelta:
         rho, eps = self.rho, self.eps
         for key, w in params.items():
             g = grads[key]
-            h = self.h.setdefault(key, np.zeros_like(w))
-            s = self.s.setdefault(key, np.zeros_like(w))
+            h = _state(self.h, key, w)
+            s = _state(self.s, key, w)
             h *= rho
             h += (1.0 - rho) * g * g
             delta = -np.sqrt(s + eps) / np.sqrt(h + eps) * g
@@ -142,8 +151,8 @@ class Adam:
         c1, c2 = 1.0 - b1 ** self.t, 1.0 - b2 ** self.t
         for key, w in params.items():
             g = grads[key]
-            m = self.m.setdefault(key, np.zeros_like(w))
-            v = self.v.setdefault(key, np.zeros_like(w))
+            m = _state(self.m, key, w)
+            v = _state(self.v, key, w)
             m *= b1
             m += (1.0 - b1) * g
             v *= b2
@@ -159,10 +168,7 @@ OPTIMIZERS: dict[str, type] = {
 
 def make_optimizer(name: str, **kwargs: Any) -> Any:
     """Build an optimizer by (case-insensitive) name with its keyword hyper-parameters."""
-    try:
-        cls = OPTIMIZERS[name.lower()]
-    except KeyError:
-        raise ValueError(f"未知の最適化手法 '{name}' です (使えるもの: {', '.join(OPTIMIZERS)})") from None
+    cls = by_name(OPTIMIZERS, name, "最適化手法")
     try:
         return cls(**kwargs)
     except TypeError as exc:

@@ -132,6 +132,10 @@ class Trainer:
         self.steps_done += 1
         return loss
 
+    def _epoch(self) -> float:
+        """Passes over the training set done so far (fractional)."""
+        return self.steps_done * self.batch_size / len(self.x_train)
+
     def _evaluate(self, x: np.ndarray, t: np.ndarray) -> tuple[float, float]:
         """(loss, accuracy) of the network in test mode on at most eval_samples samples."""
         if self.eval_samples is not None:
@@ -156,8 +160,7 @@ class Trainer:
         test_loss = test_acc = None
         if self.x_test is not None and self.t_test is not None and len(self.x_test):
             test_loss, test_acc = self._evaluate(self.x_test, self.t_test)
-        return Progress(self.steps_done, self.steps_done * self.batch_size / len(self.x_train),
-                        float(np.mean(losses)), train_acc, test_acc, test_loss,
+        return Progress(self.steps_done, self._epoch(), float(np.mean(losses)), train_acc, test_acc, test_loss,
                         time.perf_counter() - started, acts, norms)
 
     def run(self, steps: int | None = None, epochs: float | None = None, callback: Any = None,
@@ -197,8 +200,8 @@ class Trainer:
                         status = "early_stopped"
                         break
         if status == "diverged" and callback is not None:
-            final = Progress(self.steps_done, self.steps_done * self.batch_size / len(self.x_train),
-                             float("nan"), None, None, None, time.perf_counter() - started)
+            final = Progress(self.steps_done, self._epoch(), float("nan"), None, None, None,
+                             time.perf_counter() - started)
             history.append(final)
             callback(final)
         return TrainResult(status, self.steps_done, STATUS_MESSAGES[status], history)
