@@ -60,3 +60,16 @@ def test_bundled_content_is_found() -> None:
     root = content_root()
     assert (root / "syllabus.toml").is_file()
     assert (root / "notes").is_dir() and (root / "questions").is_dir()
+
+
+def test_non_numeric_domain_is_a_problem_not_a_crash(content_copy: Path) -> None:
+    path = content_copy / "questions" / "cnn.toml"
+    question = (
+        '\n[[question]]\nid = "bad-domain"\ntopic = "cnn"\nkind = "expression"\ntags = ["3-4-1"]\nprompt = "?"\n'
+        'explanation = "."\nanswer = "x"\nvariables = ["x"]\ndomain = {{ x = {bounds} }}\n'
+    )
+    for bounds in ('["a", 1]', '["a", "b"]'):
+        path.write_text(path.read_text(encoding="utf-8") + question.format(bounds=bounds), encoding="utf-8")
+        [problem] = load_bank(content_copy, use_cache=False).problems
+        assert problem.qid == "bad-domain" and "domain.x" in problem.message
+        path.write_text(path.read_text(encoding="utf-8").replace(question.format(bounds=bounds), ""), encoding="utf-8")

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from eqprep.maths.derivations import DerivationError, Step, definitions, load_derivations, load_file, verify
+from eqprep.maths.derivations import (
+    DerivationError,
+    Step,
+    definitions,
+    load_derivations,
+    load_file,
+    verify,
+)
 
 REQUIRED = {
     "sigmoid-derivative", "sigmoid-vanishing", "tanh-derivative", "relu-derivative", "chain-rule",

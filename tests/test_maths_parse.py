@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eqprep.maths.grammar import MAX_DEPTH, FormulaError, parse_expression
+from eqprep.maths.display import to_text
+from eqprep.maths.grammar import MAX_DEPTH, FormulaError, parse_expression, parse_line
 from eqprep.maths.names import Vocabulary
 from eqprep.maths.parse import preview
 
@@ -149,3 +150,16 @@ def test_importing_checker_does_not_import_sympy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("sum(x^i, i, 1, n)", "Σ_{i=1}^{n} (xⁱ)"),
+    ("limit(sin(x)/x, x, 0)", "lim_{x→0} (sin(x)/x)"),
+    ("mean(X) + var(X)", "E[X] + Var[X]"),
+    ("abs(x - 1)", "|x − 1|"),
+    ("diff(x^2, x, 2)", "d²/dx² [x²]"),
+    ("subs(x^2, x, 3)", "[x²]_{x=3}"),
+])
+def test_trusted_operations_are_shown_in_textbook_layout(text: str, shown: str) -> None:
+    vocab = Vocabulary(frozenset({"x", "i", "n", "X"}), trusted=True)
+    assert to_text(parse_line(text, vocab).parts[0]) == shown

@@ -6,12 +6,14 @@ import pytest
 
 from eqprep.bank import load_bank
 from eqprep.quiz import grade, make_item
+from eqprep.quiz.item import Item
 from tests.conftest import FIXTURE_CONTENT
 
 BANK = load_bank(FIXTURE_CONTENT)
 
 
-def _item(qid: str, seed: int = 0):
+def _item(qid: str, seed: int = 0) -> Item:
+    """A fixture question made askable with a fixed seed."""
     return make_item(BANK.questions[qid], seed=seed)
 
 
@@ -81,3 +83,16 @@ def test_expected_text_renders_math_in_choices() -> None:
     question = ChoiceQuestion(**{**base.__dict__, "choices": ("$\\frac{1}{4}$", "$1$"), "answer": frozenset({"$\\frac{1}{4}$"})})
     verdict = grade(make_item(question, seed=0), "1")
     assert "¼" in verdict.expected_text and "$" not in verdict.expected_text
+
+
+def test_several_values_name_the_wrong_ones() -> None:
+    from dataclasses import replace
+
+    base = BANK.questions["cnn-test18"]
+    labelled = make_item(replace(base, answer=(3.0, 5.0), labels=("幅", "高さ")), seed=0)
+    verdict = grade(labelled, "3, 4")
+    assert verdict.status == "wrong" and "高さ" in verdict.message and "幅" not in verdict.message
+    assert grade(labelled, "3, 5").correct
+    unlabelled = make_item(replace(base, answer=(3.0, 5.0)), seed=0)
+    assert "1 番目" in grade(unlabelled, "4, 5").message
+    assert grade(unlabelled, "3").status == "invalid"

@@ -6,6 +6,7 @@ import ast
 import math
 import operator
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from eqprep.maths.numeric import sigmoid
@@ -79,8 +80,9 @@ _CMPOPS: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def compile_formula(text: str) -> ast.Expression:
-    """Parse a formula and reject anything outside the allowlist before it is ever evaluated."""
+    """Parse and vet a formula against the allowlist before any evaluation (cached: generators reuse it per seed)."""
     if len(text) > MAX_LENGTH:
         raise FormulaError(f"式が長すぎます ({len(text)} 文字、上限 {MAX_LENGTH})")
     try:

@@ -191,10 +191,15 @@ def _strings(raw: dict[str, Any], key: str, required: bool = False) -> tuple[str
     return tuple(value)
 
 
+def _is_number(value: Any) -> bool:
+    """An int or float from TOML (booleans are ints to Python but not numbers here)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _number(raw: dict[str, Any], key: str, default: float) -> float:
     """A numeric field."""
     value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not _is_number(value):
         raise _Invalid(f"'{key}' は数値にしてください")
     return float(value)
 
@@ -203,9 +208,19 @@ def _numbers(raw: dict[str, Any], key: str) -> tuple[float, ...]:
     """One number or a list of numbers."""
     value = raw.get(key)
     values = value if isinstance(value, list) else [value]
-    if value is None or not values or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values):
+    if value is None or not values or not all(_is_number(v) for v in values):
         raise _Invalid(f"'{key}' は数値 (または数値のリスト) にしてください")
     return tuple(float(v) for v in values)
+
+
+def _answer_format(raw: dict[str, Any]) -> dict[str, Any]:
+    """Labels, tolerances and unit: the fields numeric and parametric answers share."""
+    return {
+        "labels": _strings(raw, "labels"),
+        "tolerance": _number(raw, "tolerance", 0.0),
+        "rel_tolerance": _number(raw, "rel_tolerance", 0.0) if "rel_tolerance" in raw else None,
+        "unit": _text(raw, "unit", ""),
+    }
 
 
 def _params(raw: dict[str, Any]) -> dict[str, ParamSpec]:
@@ -224,9 +239,7 @@ def _params(raw: dict[str, Any]) -> dict[str, ParamSpec]:
             raise _Invalid(f"パラメータ {name} に不明なキー: {', '.join(sorted(unknown))}")
         if "choices" in spec:
             choices = spec["choices"]
-            if not isinstance(choices, list) or not choices or not all(
-                isinstance(c, (int, float)) and not isinstance(c, bool) for c in choices
-            ):
+            if not isinstance(choices, list) or not choices or not all(_is_number(c) for c in choices):
                 raise _Invalid(f"パラメータ {name} の choices は数値のリストにしてください")
             specs[name] = ParamSpec(name, choices=tuple(choices))
             continue
@@ -294,10 +307,7 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
                 **common,
                 answer=_numbers(raw, "answer"),
                 formula=_strings(raw, "formula"),
-                labels=_strings(raw, "labels"),
-                tolerance=_number(raw, "tolerance", 0.0),
-                rel_tolerance=_number(raw, "rel_tolerance", 0.0) if "rel_tolerance" in raw else None,
-                unit=_text(raw, "unit", ""),
+                **_answer_format(raw),
             )
         case "expression":
             domain_raw = raw.get("domain", {})
@@ -305,7 +315,8 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
                 raise _Invalid("domain は {変数 = [下限, 上限]} の表にしてください")
             domain: dict[str, tuple[float, float]] = {}
             for name, bounds in domain_raw.items():
-                if not (isinstance(bounds, list) and len(bounds) == 2 and bounds[0] < bounds[1]):
+                if not (isinstance(bounds, list) and len(bounds) == 2 and all(_is_number(b) for b in bounds)
+                        and bounds[0] < bounds[1]):
                     raise _Invalid(f"domain.{name} は [下限, 上限] にしてください")
                 domain[name] = (float(bounds[0]), float(bounds[1]))
             return ExpressionQuestion(
@@ -341,8 +352,5 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
                 let=dict(let),
                 answer=_strings(raw, "answer", required=True),
                 constraints=_strings(raw, "constraints"),
-                labels=_strings(raw, "labels"),
-                tolerance=_number(raw, "tolerance", 0.0),
-                rel_tolerance=_number(raw, "rel_tolerance", 0.0) if "rel_tolerance" in raw else None,
-                unit=_text(raw, "unit", ""),
+                **_answer_format(raw),
             )

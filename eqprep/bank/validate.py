@@ -96,16 +96,6 @@ def _links_located(text: str, bank: Bank, field: str) -> Iterator[tuple[str, str
             yield f"{field} のリンク先問題 '{target}' がありません", match.group(0)
 
 
-def _math_messages(text: str, field: str) -> Iterator[str]:
-    """Math fragments that would still show raw LaTeX."""
-    return (message for message, _ in _math_located(text, field))
-
-
-def _link_messages(text: str, bank: Bank, field: str) -> Iterator[str]:
-    """Links to notes or questions that do not exist."""
-    return (message for message, _ in _links_located(text, bank, field))
-
-
 def _note_problems(bank: Bank) -> list[Problem]:
     """Unknown tags, broken links and unrenderable math in notes, each at its line."""
     problems = []
@@ -131,8 +121,8 @@ def _question_messages(question: Question, bank: Bank, derivation_ids: set[str])
         text = getattr(question, field)
         if not text.strip():
             yield f"{field} が空です"
-        yield from _link_messages(text, bank, field)
-        yield from _math_messages(text, field)
+        for message, _ in (*_links_located(text, bank, field), *_math_located(text, field)):
+            yield message
     checker = _KIND_CHECKS.get(type(question))
     if checker:
         yield from checker(question)

@@ -7,7 +7,7 @@ import time
 from collections import Counter
 
 from eqprep.bank import load_bank
-from eqprep.bank.coverage import MIN_QUESTIONS, coverage
+from eqprep.bank.coverage import MIN_QUESTIONS, CoverageRow, coverage
 from eqprep.bank.validate import validate
 
 
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _print_coverage(rows: list) -> list[str]:
+def _print_coverage(rows: list[CoverageRow]) -> list[str]:
     """Print the coverage table; return one message per uncovered item."""
     print(f"{'項目':<8} {'分野':<6} {'ノート':>4} {'問題':>4}  名前")
     gaps = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-Node = tuple
+from eqprep.maths.tree import Node, mentions, rebuild
 
 MAX_SUM_TERMS = 200
 
@@ -22,12 +22,8 @@ def _call(name: str, *args: Node) -> Node:
 
 def expand_trusted(node: Node) -> Node:
     """Replace diff/subs/sum calls by plain trees; raise NotNumeric if that is not possible."""
-    kind = node[0]
-    if kind in ("num", "var", "const"):
-        return node
-    if kind == "call":
-        args = node[2]
-        name = node[1]
+    if node[0] == "call":
+        name, args = node[1], node[2]
         if name == "diff":
             return _diff_call(args)
         if name == "subs":
@@ -36,8 +32,7 @@ def expand_trusted(node: Node) -> Node:
             return _sum(args)
         if name in ("mean", "var", "limit"):
             raise NotNumeric(name)
-        return ("call", name, tuple(expand_trusted(arg) for arg in args))
-    return (kind, *(expand_trusted(child) for child in node[1:]))
+    return rebuild(node, expand_trusted)
 
 
 def _symbol(node: Node) -> str:
@@ -91,26 +86,9 @@ def _sum(args: tuple[Node, ...]) -> Node:
 
 def substitute(node: Node, name: str, value: Node) -> Node:
     """Replace variable `name` by the tree `value`."""
-    kind = node[0]
-    if kind == "var":
+    if node[0] == "var":
         return value if node[1] == name else node
-    if kind in ("num", "const"):
-        return node
-    if kind == "call":
-        return ("call", node[1], tuple(substitute(arg, name, value) for arg in node[2]))
-    return (kind, *(substitute(child, name, value) for child in node[1:]))
-
-
-def mentions(node: Node, name: str) -> bool:
-    """Whether variable `name` occurs in the tree."""
-    kind = node[0]
-    if kind == "var":
-        return node[1] == name
-    if kind in ("num", "const"):
-        return False
-    if kind == "call":
-        return any(mentions(arg, name) for arg in node[2])
-    return any(mentions(child, name) for child in node[1:])
+    return rebuild(node, lambda child: substitute(child, name, value))
 
 
 def differentiate(node: Node, x: str) -> Node:

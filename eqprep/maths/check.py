@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from eqprep.maths.calculus import NotNumeric, expand_trusted
 from eqprep.maths.compare import Comparison, compare
-from eqprep.maths.display import pretty_name, to_text
+from eqprep.maths.display import point_text, to_text
 from eqprep.maths.forms import check_form, valid_form
 from eqprep.maths.grammar import FormulaError, parse_expression
 from eqprep.maths.names import KNOWN_FUNCTIONS, Vocabulary
 from eqprep.maths.sandbox import shared_worker
+from eqprep.maths.tree import Node
 
 STATUSES = ("equivalent", "not_equivalent", "undecided", "invalid")
 
@@ -35,11 +36,6 @@ class CheckResult:
 def _fmt(value: float) -> str:
     """Short number for messages."""
     return f"{value:.6g}"
-
-
-def _point_text(point: Mapping[str, float]) -> str:
-    """Point as `x = 0.78, y = 1.55` for messages."""
-    return ", ".join(f"{pretty_name(k)} = {_fmt(v)}" for k, v in point.items()) or "(変数なし)"
 
 
 def check_answer(
@@ -100,18 +96,15 @@ def _check(expected_text: str, given_text: str, variables: Sequence[str], functi
     comparison = _numeric(expected, given, names, abstract, domain)
     if comparison is not None and comparison.outcome == "different":
         return _not_equivalent(comparison, shown, abstract)
-    if comparison is None or comparison.outcome == "unknown":
+    numeric_equal = comparison is not None and comparison.outcome == "equal"
+    method = "numeric"
+    if confirm or not numeric_equal:
         symbolic = _symbolic(expected_text, given_text, names, funcs, (expected_trusted, given_trusted), timeout)
-        if symbolic != "equivalent":
+        # A proven difference always wins; no proof only counts against answers the numbers did not confirm.
+        if symbolic == "not_equivalent" or (symbolic != "equivalent" and not numeric_equal):
             return _undecided_or_wrong(symbolic, shown)
-        method = "symbolic"
-    else:
-        method = "numeric"
-        if confirm:
-            symbolic = _symbolic(expected_text, given_text, names, funcs, (expected_trusted, given_trusted), timeout)
-            if symbolic == "not_equivalent":
-                return _undecided_or_wrong(symbolic, shown)
-            method = "symbolic" if symbolic == "equivalent" else method
+        if symbolic == "equivalent":
+            method = "symbolic"
     if form:
         problem = check_form(form, given, expand_or_self(expected))
         if problem:
@@ -119,7 +112,7 @@ def _check(expected_text: str, given_text: str, variables: Sequence[str], functi
     return CheckResult("equivalent", "正解です。", display=shown, method=method)
 
 
-def expand_or_self(node: tuple) -> tuple:
+def expand_or_self(node: Node) -> Node:
     """The tree with diff/subs/sum expanded where possible."""
     try:
         return expand_trusted(node)
@@ -127,7 +120,7 @@ def expand_or_self(node: tuple) -> tuple:
         return node
 
 
-def _numeric(expected: tuple, given: tuple, names: frozenset[str], abstract: set[str],
+def _numeric(expected: Node, given: Node, names: frozenset[str], abstract: set[str],
              domain: Mapping[str, tuple[float, float]] | None) -> Comparison | None:
     """Random-point comparison, or None when a formula needs SymPy (symbolic sums, expectations)."""
     try:
@@ -141,7 +134,7 @@ def _numeric(expected: tuple, given: tuple, names: frozenset[str], abstract: set
 def _not_equivalent(comparison: Comparison, shown: str, abstract: set[str]) -> CheckResult:
     """Message with the counterexample point and both values (values hidden for abstract functions)."""
     point = comparison.point or {}
-    where = _point_text(point)
+    where = point_text(point) or "(変数なし)"
     if abstract:
         names = ", ".join(sorted(abstract))
         message = f"正しくありません。{where} のとき正解と値が一致しません ({names} を一般の関数として比べています)。"

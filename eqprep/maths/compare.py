@@ -8,9 +8,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from eqprep.maths.numeric import Evaluator, TooLarge, Undefined
-
-Node = tuple
+from eqprep.maths.numeric import Evaluator, PreciseEvaluator, TooLarge, Undefined
+from eqprep.maths.tree import Node
 
 DEFAULT_DOMAIN = (-3.0, 3.0)
 WANTED_POINTS = 8
@@ -49,17 +48,17 @@ def _stand_in(rng: random.Random) -> Callable[[Any, Any], Callable[..., Any]]:
     return build
 
 
-def evaluators(abstract: Iterable[str]) -> tuple[Evaluator, Callable[[], Evaluator]]:
+def evaluators(abstract: Iterable[str]) -> tuple[Evaluator, Callable[[], PreciseEvaluator]]:
     """A float evaluator and a lazily built high-precision one, sharing the stand-ins."""
     rng = random.Random(SEED + 1)
     builders = {name: _stand_in(rng) for name in sorted(abstract)}
     fast = Evaluator({name: b(math.sin, math.exp) for name, b in builders.items()})
 
-    def precise() -> Evaluator:
+    def precise() -> PreciseEvaluator:
         """The mpmath evaluator, built only when a float mismatch needs a re-check."""
         import mpmath
 
-        return Evaluator({name: b(mpmath.sin, mpmath.exp) for name, b in builders.items()}, precise=True)
+        return PreciseEvaluator({name: b(mpmath.sin, mpmath.exp) for name, b in builders.items()})
 
     return fast, precise
 
@@ -85,7 +84,7 @@ def compare(expected: Node, given: Node, variables: Iterable[str], abstract: Ite
     """Evaluate both trees at random points; a float mismatch is re-checked with mpmath before it counts."""
     names = sorted(set(variables))
     fast, make_precise = evaluators(abstract)
-    precise: Evaluator | None = None
+    precise: PreciseEvaluator | None = None
     rng = random.Random(SEED)
     valid = 0
     for _ in range(MAX_ATTEMPTS):
@@ -114,7 +113,7 @@ def compare(expected: Node, given: Node, variables: Iterable[str], abstract: Ite
     return Comparison("unknown", valid_points=valid)
 
 
-def _recheck(precise: Evaluator, expected: Node, given: Node, point: dict[str, float]) -> str:
+def _recheck(precise: PreciseEvaluator, expected: Node, given: Node, point: dict[str, float]) -> str:
     """Decide a float disagreement at 40 digits: "equal", "different" or "skip"."""
     import mpmath
 

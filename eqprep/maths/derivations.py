@@ -12,6 +12,7 @@ from typing import Any
 from eqprep.maths.display import pretty_name, to_text
 from eqprep.maths.grammar import FormulaError, Parsed, parse_line
 from eqprep.maths.names import Vocabulary
+from eqprep.maths.parse import render
 
 DISTRIBUTIONS = ("normal", "uniform")
 
@@ -219,7 +220,7 @@ def _verify(d: Derivation) -> list[StepResult]:
         exprs = [build(part) for part in line.parts]
         if line.continued:
             exprs = ([previous] if previous is not None else []) + exprs
-        display = ("= " if line.continued else "") + " = ".join(to_text(p) for p in line.parts)
+        display = render(line)
         if len(exprs) < 2:
             results.append(StepResult(index, display, step.why, False, "failed", "比べる式が 2 つ以上必要です。"))
             previous = exprs[-1]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from eqprep.maths.names import GREEK
-
-Node = tuple
+from eqprep.maths.tree import Node
 
 _SUPERSCRIPT = str.maketrans(
     "0123456789-+()abcdefghijklmnoprstuvwxyz",
@@ -16,6 +16,14 @@ _SUPERSCRIPTABLE = set("0123456789-abcdefghijklmnoprstuvwxyz")
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _NAME_PARTS = re.compile(r"^([A-Za-z]+?)_?(\d*)$")
 _PREC = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4}
+# Textbook layout of calls by name; `{0}`, `{1}`, ... are the rendered arguments.
+_CALL_LAYOUT = {
+    "sum": "Σ_{{{1}={2}}}^{{{3}}} ({0})",
+    "limit": "lim_{{{1}→{2}}} ({0})",
+    "mean": "E[{0}]",
+    "var": "Var[{0}]",
+    "abs": "|{0}|",
+}
 
 
 def pretty_name(name: str) -> str:
@@ -25,6 +33,11 @@ def pretty_name(name: str) -> str:
         return name
     stem, digits = match.groups()
     return GREEK.get(stem, stem) + digits.translate(_SUBSCRIPT)
+
+
+def point_text(point: Mapping[str, float]) -> str:
+    """A point as `x = 0.78, y = 1.55` for messages (empty for no variables)."""
+    return ", ".join(f"{pretty_name(name)} = {value:.6g}" for name, value in point.items())
 
 
 def _prec(node: Node) -> int:
@@ -85,14 +98,6 @@ def _call(node: Node) -> str:
     if name == "subs":
         pairs = ", ".join(f"{a}={b}" for a, b in zip(shown[1::2], shown[2::2]))
         return f"[{shown[0]}]_{{{pairs}}}"
-    if name == "sum":
-        return f"Σ_{{{shown[1]}={shown[2]}}}^{{{shown[3]}}} ({shown[0]})"
-    if name == "limit":
-        return f"lim_{{{shown[1]}→{shown[2]}}} ({shown[0]})"
-    if name == "mean":
-        return f"E[{shown[0]}]"
-    if name == "var":
-        return f"Var[{shown[0]}]"
-    if name == "abs":
-        return f"|{shown[0]}|"
+    if name in _CALL_LAYOUT:
+        return _CALL_LAYOUT[name].format(*shown)
     return f"{pretty_name(name) if len(name) <= 2 else name}({', '.join(shown)})"

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-Node = tuple
+from eqprep.maths.tree import Node, children
 
 FORMS = ("factored", "expanded", "simplified", "in_terms")
 
 
-def _children(node: Node) -> tuple[Node, ...]:
-    """Sub-trees of a node."""
-    if node[0] == "call":
-        return node[2]
-    if node[0] in ("num", "var", "const"):
-        return ()
-    return node[1:]
-
-
 def size(node: Node) -> int:
     """Number of nodes in the tree."""
-    return 1 + sum(size(child) for child in _children(node))
+    return 1 + sum(size(child) for child in children(node))
 
 
 def _is_sum(node: Node) -> bool:
@@ -42,7 +33,7 @@ def is_expanded(node: Node) -> bool:
         return False
     if kind == "pow" and _is_sum(node[1]) and node[2][0] == "num":
         return False
-    return all(is_expanded(child) for child in _children(node))
+    return all(is_expanded(child) for child in children(node))
 
 
 def in_terms_of(node: Node, functions: set[str]) -> bool:
@@ -57,7 +48,7 @@ def in_terms_of(node: Node, functions: set[str]) -> bool:
             return True
         if item[0] == "var":
             return False
-        return all(walk(child) for child in _children(item))
+        return all(walk(child) for child in children(item))
 
     return walk(node) and used
 

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 
 from eqprep.maths.names import GREEK_BY_LETTER, SLIPS, Vocabulary
 from eqprep.maths.numeric import constant_value, has_free
-
-Node = tuple
+from eqprep.maths.tree import Node, children
 
 MAX_LENGTH = 400
 MAX_LENGTH_TRUSTED = 4000
@@ -371,9 +370,7 @@ def _mentions_huge(node: Node) -> bool:
         value = constant_value(node)
         if constant_value(node[2]) is not None and (value is None or abs(value) > MAX_EXPONENT):
             return constant_value(node[1]) is not None
-    if node[0] == "call":
-        return any(_mentions_huge(arg) for arg in node[2])
-    return any(isinstance(child, tuple) and _mentions_huge(child) for child in node[1:])
+    return any(_mentions_huge(child) for child in children(node))
 
 
 def parse_line(text: str, vocab: Vocabulary) -> Parsed:

@@ -6,7 +6,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-Node = tuple
+from eqprep.maths.tree import Node, TreeFold, children
+
 PRECISE_LIMIT = 1e300
 
 
@@ -26,18 +27,28 @@ def sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
-def _log(x: float, base: float | None = None) -> float:
-    """Natural log (or log to `base`), undefined for non-positive input."""
-    if x <= 0 or (base is not None and (base <= 0 or base == 1)):
-        raise Undefined
-    return math.log(x) if base is None else math.log(x) / math.log(base)
+def _real_log(log: Callable[[Any], Any]) -> Callable[..., Any]:
+    """Natural log (or log to `base`) built on `log` (math or mpmath), undefined for non-positive input or base 1."""
+
+    def real_log(x: Any, base: Any = None) -> Any:
+        """log x, or log x / log base."""
+        if x <= 0 or (base is not None and (base <= 0 or base == 1)):
+            raise Undefined
+        return log(x) if base is None else log(x) / log(base)
+
+    return real_log
 
 
-def _sqrt(x: float) -> float:
-    """Real square root."""
-    if x < 0:
-        raise Undefined
-    return math.sqrt(x)
+def _real_sqrt(sqrt: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Real square root built on `sqrt` (math or mpmath), undefined for negative input."""
+
+    def real_sqrt(x: Any) -> Any:
+        """sqrt x for x >= 0."""
+        if x < 0:
+            raise Undefined
+        return sqrt(x)
+
+    return real_sqrt
 
 
 def _sign(x: float) -> float:
@@ -57,9 +68,10 @@ def _softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+_float_log = _real_log(math.log)
 FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
-    "exp": math.exp, "log": _log, "ln": _log, "sqrt": _sqrt, "abs": abs, "sigmoid": sigmoid,
-    "tanh": math.tanh, "relu": lambda x: max(x, 0.0), "sin": math.sin, "cos": math.cos,
+    "exp": math.exp, "log": _float_log, "ln": _float_log, "sqrt": _real_sqrt(math.sqrt), "abs": abs,
+    "sigmoid": sigmoid, "tanh": math.tanh, "relu": lambda x: max(x, 0.0), "sin": math.sin, "cos": math.cos,
     "tan": math.tan, "sign": _sign, "heaviside": _heaviside, "floor": math.floor,
     "max": max, "min": min, "softplus": _softplus,
 }
@@ -69,20 +81,9 @@ def _mp_functions() -> dict[str, Callable[..., Any]]:
     """The same functions in mpmath, for re-checking a suspected counterexample at high precision."""
     import mpmath
 
-    def log(x: Any, base: Any = None) -> Any:
-        """Natural log (or to `base`), undefined for non-positive input."""
-        if x <= 0:
-            raise Undefined
-        return mpmath.log(x) if base is None else mpmath.log(x) / mpmath.log(base)
-
-    def sqrt(x: Any) -> Any:
-        """Real square root."""
-        if x < 0:
-            raise Undefined
-        return mpmath.sqrt(x)
-
+    log = _real_log(mpmath.log)
     return {
-        "exp": mpmath.exp, "log": log, "ln": log, "sqrt": sqrt, "abs": abs,
+        "exp": mpmath.exp, "log": log, "ln": log, "sqrt": _real_sqrt(mpmath.sqrt), "abs": abs,
         "sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)), "tanh": mpmath.tanh,
         "relu": lambda x: max(x, 0), "sin": mpmath.sin, "cos": mpmath.cos, "tan": mpmath.tan,
         "sign": mpmath.sign, "heaviside": _heaviside, "floor": mpmath.floor, "max": max, "min": min,
@@ -90,86 +91,91 @@ def _mp_functions() -> dict[str, Callable[..., Any]]:
     }
 
 
-class Evaluator:
-    """Evaluates trees at a point; abstract functions are given concrete random stand-ins."""
+class Evaluator(TreeFold):
+    """Evaluates trees at a point in floats; abstract functions are given concrete random stand-ins."""
 
-    def __init__(self, abstract: Mapping[str, Callable[..., Any]] | None = None, precise: bool = False) -> None:
-        self.precise = precise
-        if precise:
-            import mpmath
+    def __init__(self, abstract: Mapping[str, Callable[..., Any]] | None = None) -> None:
+        self.functions = {**self._known_functions(), **(abstract or {})}
 
-            self._mp = mpmath
-            self.functions = _mp_functions()
-            self.constants = {"e": mpmath.e, "pi": mpmath.pi}
-        else:
-            self.functions = dict(FLOAT_FUNCTIONS)
-            self.constants = {"e": math.e, "pi": math.pi}
-        self.functions.update(abstract or {})
-
-    def number(self, text: str) -> Any:
-        """A literal as float or mpf."""
-        return self._mp.mpf(text) if self.precise else float(text)
+    def _known_functions(self) -> dict[str, Callable[..., Any]]:
+        """The built-in functions in this evaluator's arithmetic."""
+        return FLOAT_FUNCTIONS
 
     def __call__(self, node: Node, env: Mapping[str, Any]) -> Any:
         """Value of `node` with variables from `env`; raises Undefined where there is no real value."""
         try:
-            value = self._eval(node, env)
+            value = self.fold(node, env)
         except OverflowError:
             raise TooLarge from None
         except (ZeroDivisionError, ValueError, TypeError, RecursionError):
             raise Undefined from None
-        if isinstance(value, complex) or (not self.precise and not math.isfinite(value)):
-            raise Undefined
-        if self.precise and not self._mp.isfinite(value):
+        if isinstance(value, complex) or not self._finite(value):
             raise Undefined
         return value
 
-    def _eval(self, node: Node, env: Mapping[str, Any]) -> Any:
-        """Evaluate a node, capping mpmath magnitudes."""
-        value = self._eval_node(node, env)
-        if self.precise and abs(value) > PRECISE_LIMIT:
+    def _finite(self, value: Any) -> bool:
+        """Whether a result is a finite real number."""
+        return math.isfinite(value)
+
+    def number(self, text: str) -> Any:
+        """A literal as a float."""
+        return float(text)
+
+    def constant(self, name: str) -> Any:
+        """e or pi as a float."""
+        return math.e if name == "e" else math.pi
+
+    def call(self, name: str, args: tuple[Node, ...], env: Mapping[str, Any]) -> Any:
+        """A known or stand-in function of the evaluated arguments; Undefined for anything else."""
+        values = [self.fold(arg, env) for arg in args]
+        func = self.functions.get(name)
+        if func is None:
+            raise Undefined
+        return func(*values)
+
+    def power(self, base: Any, exponent: Any) -> Any:
+        """Real power: negative bases only with integer exponents, 0 only to non-negative powers."""
+        if base < 0 and exponent != int(exponent):
+            raise Undefined
+        if base == 0 and exponent < 0:
+            raise Undefined
+        return base**exponent
+
+
+class PreciseEvaluator(Evaluator):
+    """The same evaluation in mpmath (at the caller's working precision), for re-checking a float mismatch."""
+
+    def __init__(self, abstract: Mapping[str, Callable[..., Any]] | None = None) -> None:
+        import mpmath
+
+        self._mp = mpmath
+        super().__init__(abstract)
+
+    def _known_functions(self) -> dict[str, Callable[..., Any]]:
+        """The built-in functions in mpmath."""
+        return _mp_functions()
+
+    def _finite(self, value: Any) -> bool:
+        """Whether an mpf result is finite."""
+        return bool(self._mp.isfinite(value))
+
+    def fold(self, node: Node, env: Mapping[str, Any]) -> Any:
+        """Evaluate a node, capping magnitudes."""
+        value = super().fold(node, env)
+        if abs(value) > PRECISE_LIMIT:
             raise TooLarge  # huge mpmath values would make trig reduction unbounded
         return value
 
-    def _eval_node(self, node: Node, env: Mapping[str, Any]) -> Any:
-        """Evaluate one node by kind."""
-        kind = node[0]
-        if kind == "num":
-            return self.number(node[1])
-        if kind == "var":
-            return env[node[1]]
-        if kind == "const":
-            return self.constants[node[1]]
-        if kind == "neg":
-            return -self._eval(node[1], env)
-        if kind == "call":
-            args = [self._eval(arg, env) for arg in node[2]]
-            func = self.functions.get(node[1])
-            if func is None:
-                raise Undefined
-            return func(*args)
-        a = self._eval(node[1], env)
-        b = self._eval(node[2], env)
-        if kind == "add":
-            return a + b
-        if kind == "sub":
-            return a - b
-        if kind == "mul":
-            return a * b
-        if kind == "div":
-            return a / b
-        if kind == "pow":
-            return _power(a, b)
-        raise Undefined
+    def number(self, text: str) -> Any:
+        """A literal as an mpf."""
+        return self._mp.mpf(text)
+
+    def constant(self, name: str) -> Any:
+        """e or pi as an mpf."""
+        return self._mp.e if name == "e" else self._mp.pi
 
 
-def _power(a: Any, b: Any) -> Any:
-    """Real power: negative bases only with integer exponents, 0 only to non-negative powers."""
-    if a < 0 and b != int(b):
-        raise Undefined
-    if a == 0 and b < 0:
-        raise Undefined
-    return a**b
+_CONSTANTS = Evaluator()  # shared by the parser's many constant checks instead of one per call
 
 
 def constant_value(node: Node) -> float | None:
@@ -177,18 +183,13 @@ def constant_value(node: Node) -> float | None:
     if has_free(node):
         return None
     try:
-        return Evaluator()(node, {})
+        return _CONSTANTS(node, {})
     except Undefined:
         return None
 
 
 def has_free(node: Node) -> bool:
     """Whether the tree mentions a variable or a function we cannot evaluate on floats."""
-    kind = node[0]
-    if kind == "var":
+    if node[0] == "var" or (node[0] == "call" and node[1] not in FLOAT_FUNCTIONS):
         return True
-    if kind in ("num", "const"):
-        return False
-    if kind == "call":
-        return node[1] not in FLOAT_FUNCTIONS or any(has_free(arg) for arg in node[2])
-    return any(has_free(child) for child in node[1:])
+    return any(has_free(child) for child in children(node))

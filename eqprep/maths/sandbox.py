@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import subprocess
@@ -43,10 +44,8 @@ class SymbolicWorker:
         """Hard-kill the child (it may be stuck in SymPy) and forget it."""
         if self._process is not None:
             self._process.kill()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self._process.wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                pass
         self._process = None
         self._ready = False
 

@@ -6,14 +6,14 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from eqprep.maths.calculus import mentions
 from eqprep.maths.compare import DEFAULT_DOMAIN, compare, evaluators
-from eqprep.maths.display import pretty_name, to_text
+from eqprep.maths.display import point_text, to_text
 from eqprep.maths.grammar import FormulaError, Parsed, parse_line
 from eqprep.maths.names import KNOWN_FUNCTIONS, Vocabulary
 from eqprep.maths.numeric import Undefined
+from eqprep.maths.parse import render
+from eqprep.maths.tree import Node, mentions
 
-Node = tuple
 STATUSES = ("start", "ok", "wrong", "invalid", "undecided", "unchecked")
 
 
@@ -91,9 +91,9 @@ def _residual(line: _Line) -> Node:
     return ("sub", line.exprs[0], line.exprs[1])
 
 
-def _point(point: dict[str, float] | None) -> str:
-    """Point as `x = 0.78, y = 1.55` for messages."""
-    return ", ".join(f"{pretty_name(k)} = {v:.6g}" for k, v in (point or {}).items())
+def _differs_from_previous(point: dict[str, float] | None) -> str:
+    """Message for a line whose value differs from the previous line's at `point`."""
+    return f"前の行と等しくありません。{point_text(point or {})} で値が違います。"
 
 
 def _read(text: str, ctx: _Context, previous: _Line | None) -> tuple[_Line | None, StepCheck | None]:
@@ -115,7 +115,7 @@ def _read(text: str, ctx: _Context, previous: _Line | None) -> tuple[_Line | Non
         status, point = ctx.same(a, b)
         if status != "ok":
             if position == 0 and parsed.continued:
-                message = f"前の行と等しくありません。{_point(point)} で値が違います。"
+                message = _differs_from_previous(point)
             else:
                 message = f"この行の中の '=' が成り立ちません ({to_text(a)} ≠ {to_text(b)})。"
             return _Line(parsed, exprs, False), StepCheck(0, "", status if status == "undecided" else "wrong", message, point)
@@ -133,7 +133,7 @@ def _transition(previous: _Line, line: _Line, ctx: _Context) -> tuple[str, str, 
         return "undecided", "式と方程式は比べられません。同じ種類の行を続けてください。", None
     status, point = ctx.same(previous.exprs[-1], line.exprs[0])
     if status == "wrong":
-        return status, f"前の行と等しくありません。{_point(point)} で値が違います。", point
+        return status, _differs_from_previous(point), point
     return status, "" if status == "ok" else "判定できませんでした。", point
 
 
@@ -147,19 +147,16 @@ def check_steps(lines: list[str], variables: Sequence[str] = (), functions: Sequ
         if not text.strip():
             continue
         line, error = _read(text, ctx, previous)
-        display = ""
-        if line is not None:
-            shown = " = ".join(to_text(p) for p in line.parsed.parts)
-            display = f"= {shown}" if line.parsed.continued else shown
+        display = render(line.parsed) if line is not None else ""
         if error is not None:
             results.append(StepCheck(index, display, error.status, error.message, error.counterexample))
             previous = line if error.status != "invalid" else None
             continue
         assert line is not None
-        if previous is None or line.parsed.continued:
-            status, message, point = ("start", "", None) if previous is None and not results else ("ok", "", None)
-            if previous is None and results:
-                status, message = "unchecked", "前の行が読めないので比べられません。"
+        if previous is None:
+            status, message, point = ("unchecked", "前の行が読めないので比べられません。", None) if results else ("start", "", None)
+        elif line.parsed.continued:
+            status, message, point = "ok", "", None  # `_read` already compared it with the previous line
         else:
             status, message, point = _transition(previous, line, ctx)
         results.append(StepCheck(index, display, status, message, point))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-Node = tuple
+from eqprep.maths.tree import Node, TreeFold
 
 
-class SympyBuilder:
+class SympyBuilder(TreeFold):
     """Converts trees with real symbols; `bindings` maps names to expressions (definitions, random variables)."""
 
     def __init__(self, positive: tuple[str, ...] = (), integer: tuple[str, ...] = (),
@@ -23,8 +23,6 @@ class SympyBuilder:
 
     def symbol(self, name: str) -> Any:
         """The (cached) real SymPy symbol for a variable name."""
-        if name in self.bindings:
-            return self.bindings[name]
         if name not in self.symbols:
             self.symbols[name] = self.sp.Symbol(
                 name, real=True, positive=(name in self.positive) or None, integer=(name in self.integer) or None
@@ -33,32 +31,21 @@ class SympyBuilder:
 
     def __call__(self, node: Node) -> Any:
         """SymPy expression for a tree."""
-        sp = self.sp
-        kind = node[0]
-        if kind == "num":
-            return sp.Rational(node[1])
-        if kind == "var":
-            return self.symbol(node[1])
-        if kind == "const":
-            return sp.E if node[1] == "e" else sp.pi
-        if kind == "neg":
-            return -self(node[1])
-        if kind == "call":
-            return self._call(node[1], node[2])
-        a, b = self(node[1]), self(node[2])
-        if kind == "add":
-            return a + b
-        if kind == "sub":
-            return a - b
-        if kind == "mul":
-            return a * b
-        if kind == "div":
-            return a / b
-        if kind == "pow":
-            return a**b
-        raise ValueError(kind)
+        return self.fold(node, self.bindings)
 
-    def _call(self, name: str, args: tuple[Node, ...]) -> Any:
+    def number(self, text: str) -> Any:
+        """An exact rational for a literal."""
+        return self.sp.Rational(text)
+
+    def variable(self, name: str, env: Mapping[str, Any]) -> Any:
+        """The bound expression (definition, random variable) or else the real symbol."""
+        return env[name] if name in env else self.symbol(name)
+
+    def constant(self, name: str) -> Any:
+        """SymPy's E or pi."""
+        return self.sp.E if name == "e" else self.sp.pi
+
+    def call(self, name: str, args: tuple[Node, ...], env: Mapping[str, Any]) -> Any:
         """Function calls, including the trusted diff/subs/sum/limit/mean/var."""
         sp = self.sp
         if name == "diff":

@@ -131,17 +131,20 @@ def parse_numbers(text: str, count: int, unit: str = "") -> list[float] | str:
     return values
 
 
-def _grade_numeric(item: Item, text: str, tolerance: float, rel_tolerance: float | None, unit: str) -> Verdict:
+def _grade_numeric(item: Item, q: NumericQuestion | ParametricQuestion, text: str) -> Verdict:
     """Every value within tolerance of the expected one."""
     expected = expected_text(item)
-    values = parse_numbers(text, len(item.expected), unit)
+    values = parse_numbers(text, len(item.expected), q.unit)
     if isinstance(values, str):
         return Verdict("invalid", values, expected)
-    wrong = [i for i, (e, g) in enumerate(zip(item.expected, values, strict=True)) if not within(e, g, tolerance, rel_tolerance)]
+    wrong = [
+        i for i, (e, g) in enumerate(zip(item.expected, values, strict=True))
+        if not within(e, g, q.tolerance, q.rel_tolerance)
+    ]
     if not wrong:
         return Verdict("correct", "正解です。", expected)
     if len(values) > 1:
-        labels = item.question.labels or tuple(f"{i + 1} 番目" for i in range(len(values)))  # type: ignore[attr-defined]
+        labels = q.labels or tuple(f"{i + 1} 番目" for i in range(len(values)))
         return Verdict("wrong", f"不正解: {', '.join(labels[i] for i in wrong)} が違います。", expected)
     return Verdict("wrong", "不正解です。", expected)
 
@@ -173,7 +176,7 @@ def grade(item: Item, answer: str) -> Verdict:
         case CodeChoiceQuestion():
             return _grade_choice(item, text, frozenset({q.answer}))
         case NumericQuestion() | ParametricQuestion():
-            return _grade_numeric(item, text, q.tolerance, q.rel_tolerance, q.unit)
+            return _grade_numeric(item, q, text)
         case ExpressionQuestion():
             return _grade_expression(item, q, answer)
     return Verdict("invalid", "この種類の問題は採点できません。", "")

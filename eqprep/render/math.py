@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,8 +30,9 @@ _FUNC_SPACE_RE = re.compile(rf"\b({_FUNCS}) (?=[(\[⁽₍]|$)")
 _FUNC_GROUP_RE = re.compile(rf"\(({_FUNCS}|[∑∏][^()\s]*) ?\)")  # flatlatex wraps `\max_u` as `(max)ᵤ`
 
 
+@cache
 def _converter() -> flatlatex.converter:
-    """A flatlatex converter with the extra macros registered."""
+    """The flatlatex converter with the extra macros registered (built once, on first use)."""
     import flatlatex
 
     conv = flatlatex.converter(keep_spaces=True)
@@ -44,7 +45,6 @@ def _converter() -> flatlatex.converter:
     return conv
 
 
-_CONV: flatlatex.converter | None = None
 _LBRACE, _RBRACE = "\ue000", "\ue001"  # literal braces hidden from flatlatex's grouping
 
 
@@ -63,15 +63,12 @@ def _environment(match: re.Match[str]) -> str:
 @lru_cache(maxsize=4096)
 def render_math(latex: str) -> str:
     """Convert one LaTeX math fragment to Unicode; unknown macros stay visible as `\\name`."""
-    global _CONV
-    if _CONV is None:
-        _CONV = _converter()
     text = _ENV_RE.sub(_environment, latex.strip())
     text = _TOP_RE.sub("ᵀ", text)
     text = _PRIME_RE.sub("′", text)
     text = text.replace(r"\{", _LBRACE).replace(r"\}", _RBRACE).replace(r"\%", "%").replace(r"\_", "_")
     try:
-        out = _CONV.convert(text)
+        out = _converter().convert(text)
     except Exception:  # flatlatex raises bare exceptions on unbalanced input
         return latex
     out = out.replace(_LBRACE, "{").replace(_RBRACE, "}")
