@@ -1,15 +1,15 @@
-"""The eqprep Textual app: loads content in the background and hosts every screen."""
+"""The eqprep Textual app: loads content before the first screen and hosts every screen."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import on, work
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from eqprep.tui.messages import LoadFailed, SessionReady
+from eqprep.study.errors import StoreError
 from eqprep.tui.screens.home import HomeScreen
 from eqprep.tui.session import Config, Session
 
@@ -34,22 +34,25 @@ class EqprepApp(App[int]):
         self.load_error = ""
         self.theme = THEMES[0]
 
-    def on_mount(self) -> None:
-        """Show home at once; content loads in a worker."""
-        self.push_screen(HomeScreen())
-        self.load_session()
+    def on_load(self) -> None:
+        """Load bank and store before the first screen is built, so home is drawn once, already filled in.
 
-    @work(thread=True, exit_on_error=False, group="load")
-    def load_session(self) -> None:
-        """Load bank and store off the UI thread; errors become a Japanese message."""
-        from eqprep.study.errors import StoreError
-
+        This is about 30 ms for the shipped bank (its parse cache warm); doing it in a worker instead made the
+        filled-in home appear later, because the worker and the first render compete for the GIL.
+        A failure becomes a Japanese message on the home screen, never a traceback.
+        """
         try:
-            self.post_message(SessionReady(Session.load(self.config)))
+            self.session = Session.load(self.config)
         except StoreError as error:
-            self.post_message(LoadFailed(str(error)))
+            self.load_error = str(error)
         except (OSError, ValueError) as error:
-            self.post_message(LoadFailed(f"読み込みに失敗しました: {error}"))
+            self.load_error = f"読み込みに失敗しました: {error}"
+
+    def on_mount(self) -> None:
+        """Show home, then start the SymPy checker process once home is on screen."""
+        self.push_screen(HomeScreen())
+        if self.warm_up and self.session is not None:
+            self.call_after_refresh(self.warm_sympy)
 
     @work(thread=True, exit_on_error=False, group="warm")
     def warm_sympy(self) -> None:
@@ -57,26 +60,6 @@ class EqprepApp(App[int]):
         from eqprep.maths.sandbox import shared_worker
 
         shared_worker().warm_up()
-
-    @on(SessionReady)
-    def session_ready(self, message: SessionReady) -> None:
-        """Keep the session, let the visible screen refresh, then warm SymPy up (after home is drawn)."""
-        self.session = message.session
-        self._refresh_screen()
-        if self.warm_up:
-            self.call_after_refresh(self.warm_sympy)
-
-    @on(LoadFailed)
-    def load_failed(self, message: LoadFailed) -> None:
-        """Remember the error; home shows it instead of the dashboard."""
-        self.load_error = message.text
-        self._refresh_screen()
-
-    def _refresh_screen(self) -> None:
-        """Ask the active screen to redraw its data, if it knows how."""
-        refresh = getattr(self.screen, "refresh_data", None)
-        if callable(refresh):
-            refresh()
 
     def action_help(self) -> None:
         """Open the key help."""
