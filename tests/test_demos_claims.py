@@ -83,14 +83,35 @@ def test_batchnorm_trains_at_bad_weight_scales() -> None:
     assert len(result.group("training")) == 2 * len(SCALES)
 
 
-def test_regularization_shrinks_the_train_test_gap() -> None:
-    result = run_demo("overfit", seed=0, steps=500)
-    gaps = {label: run.final["gap"] for label, run in result.runs.items()}
-    plain = gaps["正則化なし"]
-    assert result.runs["正則化なし"].final["train_acc"] > 0.95         # the big net memorises
-    assert gaps["L2 (λ=0.05)"] < plain - 0.2
-    assert gaps["Dropout (0.2)"] < plain - 0.2
-    assert result.runs["Early stopping"].extra["stopped_at"] < 500
+@pytest.fixture(scope="module")
+def overfit_result():
+    """The overfit demo with its default settings and steps (MNIST-1D, 1400 training samples)."""
+    return run_demo("overfit", seed=0)
+
+
+def test_big_net_memorises_the_small_training_set(overfit_result) -> None:
+    plain = overfit_result.runs["正則化なし"]
+    assert plain.final["train_acc"] > 0.95
+    assert plain.final["gap"] > 0.4                                    # test accuracy plateaus far lower
+    assert plain.final["test_loss"] > 1.5 * min(plain.series["test_loss"])     # validation loss rises again
+
+
+def test_regularizers_shrink_the_gap_and_keep_or_raise_test_accuracy(overfit_result) -> None:
+    runs = overfit_result.runs
+    plain = runs["正則化なし"].final
+    for label in ("L2 (λ=0.015)", "L1 (λ=0.0015)", "Dropout (0.05)"):
+        assert runs[label].final["gap"] < plain["gap"] - 0.1, label
+        assert runs[label].final["test_acc"] >= plain["test_acc"] - 0.01, label
+
+
+def test_early_stopping_stops_after_patience_reports_past_the_best_validation_loss(overfit_result) -> None:
+    run = overfit_result.runs["Early stopping"]
+    steps, losses = run.series["step"], run.series["test_loss"]
+    best_step = steps[int(np.argmin(losses))]
+    report_every = overfit_result.steps // 25
+    assert run.extra["stopped_at"] < overfit_result.steps
+    assert best_step < run.extra["stopped_at"] <= best_step + overfit_result.settings["patience"] * report_every
+    assert run.final["gap"] < overfit_result.runs["正則化なし"].final["gap"]
 
 
 def test_playground_needs_a_hidden_layer_for_the_circle() -> None:

@@ -14,22 +14,26 @@ SPEC = DemoSpec(
     settings=(
         Setting("dataset", "データ", "choice", "mnist1d", ("mnist1d", "digits"),
                 help="mnist1d = 1 次元の手書き数字風データ (ローカル生成), digits = 8×8 手書き数字"),
-        Setting("n_train", "訓練データ数", "int", 300, min=20, max=1400),
-        Setting("l2", "L2 の係数 λ", "float", 0.05, min=0.0, max=10.0),
-        Setting("l1", "L1 の係数 λ", "float", 0.005, min=0.0, max=10.0),
-        Setting("dropout", "Dropout の比率", "float", 0.2, min=0.0, max=0.9),
-        Setting("patience", "Early stopping の我慢回数", "int", 3, min=1, max=50),
+        Setting("n_train", "訓練データ数", "int", 1400, min=20, max=1400),
+        Setting("l2", "L2 の係数 λ", "float", 0.015, min=0.0, max=10.0),
+        Setting("l1", "L1 の係数 λ", "float", 0.0015, min=0.0, max=10.0),
+        Setting("dropout", "Dropout の比率", "float", 0.05, min=0.0, max=0.9),
+        Setting("patience", "Early stopping の我慢回数", "int", 5, min=1, max=50),
         Setting("lr", "学習率 (SGD)", "float", 0.05, min=1e-5, max=10.0),
     ),
     default_steps=1000,
     note_id="regularization",
     question_ids=("regularization-overfitting", "mlb-overfitting-signs", "regularization-dropout-effect",
                   "regularization-early-stopping", "regularization-l1-sparsity-reason"),
-    takeaway=("訓練データが少ないのにパラメータの多いネットを長く学習すると、訓練精度はほぼ 100 % になっても"
-              "テスト精度は伸びず、その差 (汎化ギャップ) が開きます。L2 正則化 (荷重減衰) は重みを小さく保ち、"
-              "L1 正則化は不要な重みを 0 にし、Dropout は学習中にユニットをランダムに無効にしてアンサンブルに"
-              "近い効果を生みます。Early stopping は検証損失が下がらなくなった時点で学習を止めます。どれも"
-              "訓練データへの当てはまりを少し犠牲にして、訓練とテストの差を小さくします。"),
+    takeaway=("訓練データが少ないのにパラメータの多いネット (6 層 × 100 ユニット) を長く学習すると、訓練精度は"
+              " 100 % になってもテスト精度は低いまま伸びず、その差 (汎化ギャップ) が大きく開きます。テスト損失"
+              " (検証損失) は途中から逆に増えていきます。L2 正則化 (荷重減衰) は重みを小さく保ち、L1 正則化は不要な"
+              "重みを 0 に寄せ、Dropout は学習中にユニットをランダムに無効にしてアンサンブルに近い効果を生みます。"
+              "どれも訓練データへの当てはまりを犠牲にして差を縮め、テスト精度は同じか少し良くなります (既定の設定"
+              "では差が約 0.6 から L2 で約 0.3、L1 と Dropout で約 0.4 に縮みます)。強すぎる正則化は訓練精度も"
+              "テスト精度も下げるので、λ や比率は検証データで選びます。Early stopping は検証損失が我慢回数だけ続けて"
+              "改善しなくなった時点で止めます。検証損失は正解率より早く底を打つため、止まるのはテスト精度が最高になるより"
+              "前で、差の縮まり方も控えめです。"),
 )
 
 
