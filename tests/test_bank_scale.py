@@ -29,3 +29,12 @@ def test_uncached_load_matches_cached(tmp_path: Path) -> None:
     root = generate(tmp_path / "big", count=200)
     load_bank(root)
     assert load_bank(root, use_cache=False).questions == load_bank(root).questions
+
+
+def test_values_json_cannot_keep_do_not_break_loading(tmp_path: Path) -> None:
+    root = generate(tmp_path / "big", count=10)
+    (root / "questions" / "dated.toml").write_text("updated = 2026-11-25\n", encoding="utf-8")
+    for _ in range(2):  # the cache cannot store the date; both loads still report the stray key
+        bank = load_bank(root)
+        assert len(bank.questions) == 16
+        assert any("updated" in p.message for p in bank.problems)

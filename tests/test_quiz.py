@@ -68,7 +68,7 @@ def test_prompt_text_renders_math() -> None:
 
 
 def test_default_tolerance_is_exact_for_whole_numbers() -> None:
-    from eqprep.bank.validate import within
+    from eqprep.bank.model import within
 
     assert not within(29312, 29313, 0.0, None)  # a parameter count off by one is wrong
     assert within(0.3567, 0.357, 0.0, None)  # 0.5% on non-integers

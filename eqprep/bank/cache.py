@@ -53,11 +53,7 @@ class ParseCache:
         return None
 
     def put(self, path: Path, data: dict[str, Any], lines: list[int]) -> None:
-        """Remember a freshly parsed file (skipped if it holds values JSON cannot keep)."""
-        try:
-            json.dumps(data)
-        except (TypeError, ValueError):
-            return
+        """Remember a freshly parsed file."""
         self.entries[str(path)] = {"stamp": self._stamp(path), "data": data, "lines": lines}
         self.dirty = True
 
@@ -69,9 +65,10 @@ class ParseCache:
         if not (self.dirty or stale):
             return
         try:
+            text = json.dumps({"version": _VERSION, "files": self.entries}, ensure_ascii=False)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": _VERSION, "files": self.entries}, ensure_ascii=False), encoding="utf-8")
+            tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, self.path)
-        except OSError:
+        except (OSError, TypeError, ValueError):  # unwritable dir, or TOML values (dates) JSON cannot keep
             pass

@@ -9,6 +9,21 @@ KINDS = ("choice", "numeric", "expression", "code_choice", "self_graded", "param
 AREAS = ("応用数学", "機械学習", "深層学習", "開発環境")
 
 
+DEFAULT_REL_TOLERANCE = 0.005
+
+
+def within(expected: float, given: float, tolerance: float, rel_tolerance: float | None) -> bool:
+    """True when `given` matches `expected` within the absolute or the relative tolerance.
+
+    Without an explicit relative tolerance, whole-number answers (counts, sizes) must be exact
+    and other answers may be off by 0.5%.
+    """
+    if rel_tolerance is None:
+        rel_tolerance = 0.0 if float(expected).is_integer() else DEFAULT_REL_TOLERANCE
+    diff = abs(expected - given)
+    return diff <= tolerance + 1e-12 or diff <= rel_tolerance * abs(expected)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the content, located as precisely as TOML allows."""

@@ -19,6 +19,7 @@ from eqprep.bank.model import (
     Problem,
     Question,
     SelfGradedQuestion,
+    within,
 )
 from eqprep.bank.params import GeneratorError, instantiate
 from eqprep.render.math import leftover_macros, math_spans
@@ -26,21 +27,6 @@ from eqprep.render.math import leftover_macros, math_spans
 PARAMETRIC_SEEDS = 200
 _LINK_RE = re.compile(r"\]\((note|q):([^)#\s]+)(?:#[^)]*)?\)")
 _BARE_LINK_RE = re.compile(r"(?<!\])\((?:note|q):[^)]*\)")
-
-
-DEFAULT_REL_TOLERANCE = 0.005
-
-
-def within(expected: float, given: float, tolerance: float, rel_tolerance: float | None) -> bool:
-    """True when `given` matches `expected` within the absolute or the relative tolerance.
-
-    Without an explicit relative tolerance, whole-number answers (counts, sizes) must be exact
-    and other answers may be off by 0.5%.
-    """
-    if rel_tolerance is None:
-        rel_tolerance = 0.0 if float(expected).is_integer() else DEFAULT_REL_TOLERANCE
-    diff = abs(expected - given)
-    return diff <= tolerance + 1e-12 or diff <= rel_tolerance * abs(expected)
 
 
 def validate(bank: Bank, derivation_ids: set[str] | None = None) -> list[Problem]:

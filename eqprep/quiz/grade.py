@@ -14,9 +14,9 @@ from eqprep.bank.model import (
     NumericQuestion,
     ParametricQuestion,
     SelfGradedQuestion,
+    within,
 )
 from eqprep.bank.params import format_value
-from eqprep.bank.validate import within
 from eqprep.quiz.item import Item
 from eqprep.render.math import render_markdown
 
