@@ -161,3 +161,25 @@ def test_small_cnn_learns_the_digits():
                      batch_size=100, report_every=100, seed=0).run(300)
     assert result.history[0].loss > 3 * result.final.loss
     assert result.final.test_acc > 0.95
+
+
+@pytest.mark.parametrize("batchnorm", [False, True])
+def test_restore_best_puts_back_the_weights_of_the_best_accuracy_report(digits, batchnorm):
+    x_tr, t_tr, x_te, t_te = digits
+    net = MultiLayerNet(64, [30], 10, dtype=np.float32, seed=0, use_batchnorm=batchnorm)
+    result = Trainer(net, SGD(1.0), x_tr, t_tr, x_te, t_te, batch_size=50, report_every=10, seed=0,
+                     monitor="accuracy", restore_best=True).run(steps=100)
+    accs = [p.test_acc for p in result.history]
+    assert result.status == "finished" and result.restored
+    assert result.best.test_acc == max(accs) > accs[-1]       # the last report was worse than the best
+    assert net.accuracy(x_te, t_te) == result.best.test_acc   # the net now is the best one (BN stats too)
+    assert f"ステップ {result.best.step} の重みに戻しました" in result.message
+
+
+def test_early_stopping_can_watch_accuracy(digits):
+    result = small_trainer(digits, optimizer=SGD(0.0), patience=2, monitor="accuracy").run(steps=500)
+    assert result.status == "early_stopped" and result.steps == 30
+    assert "検証正解率が改善しなくなった" in result.message and not result.restored
+    assert result.best.step == 10
+    with pytest.raises(ValueError, match="monitor"):
+        small_trainer(digits, monitor="f1")

@@ -15,8 +15,13 @@ Usage (e.g. in a worker thread of the TUI or a headless demo)::
   status "diverged" (the callback then gets a last ``Progress`` whose loss is NaN). ``TrainResult.status`` is one of "finished", "early_stopped", "cancelled",
   "diverged"; ``TrainResult.message`` is a Japanese summary; ``history`` holds every ``Progress``.
 - Early stopping: with ``patience=k`` the run ends ("early_stopped") after k reports without the
-  monitored loss (test loss if a test set is given, else the mean training loss) improving by
-  more than ``min_delta``.
+  monitored value improving by more than ``min_delta``. ``monitor="loss"`` (default) watches the test
+  loss (the mean training loss without a test set); ``monitor="accuracy"`` watches the test accuracy
+  (the training accuracy without a test set), which usually peaks later than the loss bottoms out.
+- ``restore_best=True`` keeps a copy of the weights (and batch-norm running statistics) at the best
+  report of the monitored value and puts them back when the run ends, whatever the status;
+  ``TrainResult.best`` is that report (its accuracies are those of the restored network) and
+  ``TrainResult.restored`` says whether the weights were put back. Works with or without ``patience``.
 - Accuracies and the test loss use the first ``eval_samples`` samples (default 1000; None = all),
   in test mode (dropout off, batch-norm running statistics).
 - ``track_stats=True`` adds per-layer activation statistics (``ActivationStats``, from the last
@@ -37,9 +42,10 @@ from .functions import as_labels
 from .network import ActivationStats
 from .optim import make_optimizer
 
+MONITORS = {"loss": "損失", "accuracy": "正解率"}
 STATUS_MESSAGES = {
     "finished": "学習が完了しました",
-    "early_stopped": "検証損失が改善しなくなったため早期終了しました (early stopping)",
+    "early_stopped": "検証{monitor}が改善しなくなったため早期終了しました (early stopping)",
     "cancelled": "学習を中断しました",
     "diverged": "損失が NaN/inf になり発散しました。学習率を下げるか初期値を見直してください",
 }
@@ -75,6 +81,8 @@ class TrainResult:
     steps: int
     message: str
     history: list[Progress] = field(default_factory=list)
+    best: Progress | None = None         # best report of the monitored value (with patience or restore_best)
+    restored: bool = False               # True when the weights of ``best`` were put back at the end
 
     @property
     def final(self) -> Progress | None:
@@ -89,9 +97,12 @@ class Trainer:
                  x_test: np.ndarray | None = None, t_test: np.ndarray | None = None, *,
                  optimizer_param: dict[str, float] | None = None, batch_size: int = 100,
                  report_every: int = 100, eval_samples: int | None = 1000, track_stats: bool = False,
-                 patience: int | None = None, min_delta: float = 0.0, seed: int | None = 0) -> None:
+                 patience: int | None = None, min_delta: float = 0.0, monitor: str = "loss",
+                 restore_best: bool = False, seed: int | None = 0) -> None:
         if batch_size < 1 or report_every < 1:
             raise ValueError("batch_size と report_every は 1 以上で指定してください")
+        if monitor not in MONITORS:
+            raise ValueError(f"monitor は {' か '.join(MONITORS)} で指定してください: '{monitor}'")
         if len(x_train) == 0 or len(x_train) != len(t_train):
             raise ValueError("訓練データが空か、x と t の件数が一致しません")
         self.network = network
@@ -104,6 +115,7 @@ class Trainer:
         self.batch_size = min(batch_size, len(x_train))
         self.report_every, self.eval_samples = report_every, eval_samples
         self.track_stats, self.patience, self.min_delta = track_stats, patience, min_delta
+        self.monitor, self.restore_best = monitor, restore_best
         self.rng = np.random.default_rng(seed)
         self.steps_done = 0
         self.last_grads: dict[str, np.ndarray] = {}
@@ -163,6 +175,30 @@ class Trainer:
         return Progress(self.steps_done, self._epoch(), float(np.mean(losses)), train_acc, test_acc, test_loss,
                         time.perf_counter() - started, acts, norms)
 
+    def _score(self, progress: Progress) -> float:
+        """The monitored value of a report, signed so that larger is better."""
+        if self.monitor == "accuracy":
+            return progress.test_acc if progress.test_acc is not None else progress.train_acc
+        return -(progress.test_loss if progress.test_loss is not None else progress.loss)
+
+    def _snapshot(self) -> dict[str, Any]:
+        """Copies of the weights and of every layer's batch-norm running statistics."""
+        snap: dict[str, Any] = {key: w.copy() for key, w in self.network.params.items()}
+        for name, layer in getattr(self.network, "layers", {}).items():
+            if getattr(layer, "running_mean", None) is not None:
+                snap[f"layer:{name}"] = (layer.running_mean.copy(), layer.running_var.copy())
+        return snap
+
+    def _restore(self, snap: dict[str, Any]) -> None:
+        """Put a snapshot back in place (the layers share the ``params`` arrays)."""
+        layers = getattr(self.network, "layers", {})
+        for key, value in snap.items():
+            if key.startswith("layer:"):
+                layer = layers[key[6:]]
+                layer.running_mean, layer.running_var = value[0].copy(), value[1].copy()
+            else:
+                self.network.params[key][...] = value
+
     def run(self, steps: int | None = None, epochs: float | None = None, callback: Any = None,
             cancel: CancelFlag | None = None) -> TrainResult:
         """Train for ``steps`` mini-batches, or ``epochs`` passes (default: one epoch); see the module docstring."""
@@ -170,7 +206,8 @@ class Trainer:
             steps = int(np.ceil((epochs or 1) * len(self.x_train) / self.batch_size))
         history: list[Progress] = []
         losses: list[float] = []
-        best, waited = np.inf, 0
+        best_score, best, snap, waited = -np.inf, None, None, 0
+        tracking = self.patience is not None or self.restore_best
         started = time.perf_counter()
         status = "finished"
         for i in range(1, steps + 1):
@@ -190,18 +227,26 @@ class Trainer:
             if callback is not None and callback(progress) is False:
                 status = "cancelled"
                 break
-            if self.patience is not None:
-                watched = progress.test_loss if progress.test_loss is not None else progress.loss
-                if watched < best - self.min_delta:
-                    best, waited = watched, 0
-                else:
-                    waited += 1
-                    if waited >= self.patience:
-                        status = "early_stopped"
-                        break
+            if not tracking:
+                continue
+            score = self._score(progress)
+            if score > best_score + self.min_delta:
+                best_score, best, waited = score, progress, 0
+                if self.restore_best:
+                    snap = self._snapshot()
+            else:
+                waited += 1
+                if self.patience is not None and waited >= self.patience:
+                    status = "early_stopped"
+                    break
         if status == "diverged" and callback is not None:
             final = Progress(self.steps_done, self._epoch(), float("nan"), None, None, None,
                              time.perf_counter() - started)
             history.append(final)
             callback(final)
-        return TrainResult(status, self.steps_done, STATUS_MESSAGES[status], history)
+        message = STATUS_MESSAGES[status].format(monitor=MONITORS[self.monitor])
+        restored = snap is not None
+        if restored:
+            self._restore(snap)
+            message += f"。最良だったステップ {best.step} の重みに戻しました (restore best weights)"
+        return TrainResult(status, self.steps_done, message, history, best, restored)
