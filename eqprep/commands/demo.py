@@ -73,6 +73,8 @@ def _print_result(result: DemoResult) -> None:
         print("発散した run: " + ", ".join(result.diverged))
     for line in result.findings:
         print(f"・{line}")
+    if result.claims:
+        print("\nまとめの主張と実測: " + "  ".join(f"{'✓' if c.holds else '✗'} {c.key}" for c in result.claims))
     print(f"\nまとめ: {result.takeaway}")
     print(f"関連ノート: {spec.note_id} / 関連問題: {', '.join(spec.question_ids)}")
 

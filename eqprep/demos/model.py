@@ -153,6 +153,24 @@ class RunResult:
                          "series": self.series, "final": self.final, "extra": self.extra})
 
 
+@dataclass(frozen=True)
+class Claim:
+    """One statement of the takeaway, checked against the run's numbers; ``text`` says what was measured."""
+
+    key: str
+    holds: bool
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"key": self.key, "holds": self.holds, "text": self.text}
+
+
+def claim(key: str, holds: bool, yes: str, no: str) -> Claim:
+    """A claim whose sentence is ``yes`` when the measurement supports it, else ``no`` (both with numbers)."""
+    return Claim(key, bool(holds), yes if holds else no)
+
+
 @dataclass
 class DemoResult:
     """Everything a demo produced: runs in order, the takeaway and measured findings."""
@@ -164,7 +182,22 @@ class DemoResult:
     takeaway: str
     runs: dict[str, RunResult] = field(default_factory=dict)
     findings: list[str] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
     cancelled: bool = False
+
+    def conclude(self, claims: list[Claim], lesson: str = "") -> None:
+        """Set the claims and build the takeaway from their measured sentences (plus a closing lesson)."""
+        self.claims = list(claims)
+        parts = [c.text for c in self.claims]
+        if self.claims and not all(c.holds for c in self.claims):
+            parts.append("(この設定では教科書どおりにならなかった点があります。上の実測のとおりです。)")
+        if lesson:
+            parts.append(lesson)
+        self.takeaway = "".join(parts)
+
+    def claim(self, key: str) -> Claim:
+        """The claim with this key (KeyError when the demo made none)."""
+        return next(c for c in self.claims if c.key == key)
 
     @property
     def diverged(self) -> list[str]:
@@ -180,6 +213,7 @@ class DemoResult:
         return jsonable({"name": self.name, "settings": self.settings, "seed": self.seed,
                          "steps": self.steps, "cancelled": self.cancelled, "diverged": self.diverged,
                          "takeaway": self.takeaway, "findings": self.findings,
+                    "claims": [c.to_dict() for c in self.claims],
                          "runs": [run.to_dict() for run in self.runs.values()]})
 
 
