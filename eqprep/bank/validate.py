@@ -22,6 +22,7 @@ from eqprep.bank.model import (
     within,
 )
 from eqprep.bank.params import GeneratorError, instantiate
+from eqprep.bank.studypath import study_path_problems
 from eqprep.render.math import leftover_macros, math_spans
 
 PARAMETRIC_SEEDS = 200
@@ -36,6 +37,7 @@ def validate(bank: Bank, derivation_ids: set[str] | None = None) -> list[Problem
         derivation_ids = set()
         problems += _derivation_problems(bank.root, derivation_ids)
     problems += _note_problems(bank)
+    problems += study_path_problems(bank)
     for question in bank.questions.values():
         for message in _question_messages(question, bank, derivation_ids):
             problems.append(Problem(question.path, question.line, message, question.id))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from eqprep.bank.model import Bank, Question
+from eqprep.study.order import new_question_order
 from eqprep.study.store import CardState
 
 MODES = ("review", "due", "new", "drill", "weak")
@@ -34,11 +35,6 @@ class Filters:
         )
 
 
-def _bank_order(question: Question) -> tuple[str, str]:
-    """Stable order for new questions: syllabus position of the first tag, then id."""
-    return (question.tags[0] if question.tags else "~", question.id)
-
-
 def select_questions(
     bank: Bank,
     cards: dict[str, CardState],
@@ -60,7 +56,7 @@ def select_questions(
         (q for q in seen if cards[q.id].card.due <= now),
         key=lambda q: (retrievability(cards[q.id]), cards[q.id].card.due, q.id),
     )
-    fresh = sorted((q for q in pool if q.id not in cards), key=_bank_order)
+    fresh = new_question_order(bank, (q for q in pool if q.id not in cards))
     if seed is not None:
         random.Random(seed).shuffle(fresh)
     if mode == "due":
