@@ -56,3 +56,71 @@ def test_rejects_with_japanese_message(text: str) -> None:
 
 def test_names_in_excludes_functions_and_constants() -> None:
     assert names_in("exp(a) + b * pi + log(c, 2)") == {"a", "b", "c"}
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("10**400", "大きすぎ"),
+        ("(9**9999)**9999", "大きすぎ"),
+        ("((9**9)**9999)**9999", "大きすぎ"),
+        ("1e999999", "大きすぎ"),
+        ("10**300 * 1e10", "大きすぎ"),
+        ("comb(10000, 5000)", "大きすぎ"),
+        ("(-8)**(1/3)", "実数になりません"),
+        ("sqrt(-1)", "実数になりません"),
+        ("1j", "実数になりません"),
+        ("0**-1", "定義されません"),
+        ("~3", "使えません"),
+        ("1 | 2", "使えません"),
+        ("foo(3)", "'foo'"),
+    ],
+)
+def test_bounded_evaluator_refuses_with_the_reason(text: str, needle: str) -> None:
+    """Huge integers are refused before they are computed; complex results and unknown functions are named."""
+    with pytest.raises(FormulaError) as info:
+        evaluate(text, {})
+    assert needle in str(info.value)
+
+
+def test_integer_cap_is_checked_before_the_power_is_computed() -> None:
+    """The cap sits exactly at the float range: 2**1023 is computed, 2**1024 is refused without computing it."""
+    from eqprep.bank import formula
+
+    assert evaluate("2**1023") == 2**1023
+    assert evaluate("-(10**308)") == -(10**308)
+    with pytest.raises(FormulaError):
+        evaluate("2**1024")
+    assert formula.FLOAT_MAX_INT < 2**formula.MAX_INT_BITS  # every accepted integer converts to a float
+    assert float(evaluate("10**308")) == 1e308
+
+
+def test_long_sums_evaluate_without_recursion() -> None:
+    """A 999-term sum (a 999-deep tree) is evaluated with an explicit stack."""
+    assert evaluate("+".join(["1"] * 999)) == 999
+    assert evaluate("-".join(["x"] * 999), {"x": 2}) == 2 - 998 * 2
+    assert evaluate("-" * 500 + "1") == 1
+
+
+def test_short_circuit_still_guards_errors() -> None:
+    """`and`/`or` and `if ... else` skip the branch that would fail, as Python does."""
+    assert evaluate("x != 0 and 1/x > 2", {"x": 0}) is False
+    assert evaluate("x == 0 or 1/x > 2", {"x": 0}) is True
+    assert evaluate("0 if x == 0 else 1/x", {"x": 0}) == 0
+
+
+@pytest.mark.parametrize(("text", "value"), [("binomial(5, 1)", 5), ("C(5, 2)", 10), ("comb(5, 2)", 10),
+                                             ("cosh(0) + sinh(0)", 1.0), ("5.1e-2", 0.051), ("1e-12", 1e-12)])
+def test_natural_spellings(text: str, value: float) -> None:
+    """binomial / C for the binomial coefficient, hyperbolic functions, scientific notation."""
+    assert evaluate(text) == pytest.approx(value)
+
+
+def test_every_node_kind_is_bounded_work() -> None:
+    """Work is bounded by the node cap: the longest accepted formula has at most MAX_NODES expression nodes."""
+    from eqprep.bank import formula
+
+    with pytest.raises(FormulaError, match="長すぎ"):
+        evaluate("+".join(["1"] * (formula.MAX_NODES // 2 + 10)))
+    with pytest.raises(FormulaError, match="長すぎ"):
+        evaluate("1" * (formula.MAX_LENGTH + 1))

@@ -146,10 +146,12 @@ def test_learner_text_is_never_evaluated() -> None:
     ("args", "code", "prefix"),
     [
         (["2*(x+y)", "2x+2y"], 0, "同値:"),
+        (["-(x+1)", "-x-1"], 0, "同値:"),
+        (["-x", "-x+1", "--vars", "x"], 1, "同値ではない:"),
         (["2*(x+y)", "2x+y"], 1, "同値ではない:"),
         (["sigmoid(u)*(1-sigmoid(u))", "sigmod(u)", "--vars", "u"], 2, "入力エラー:"),
         (["x", "2**10**10"], 2, "入力エラー:"),
-        (["log(-x^2-1)*sin(x)^999", "log(-x^2-1)*(2*sin(x/2)*cos(x/2))^999"], 2, "判定できず:"),
+        (["log(-x^2-1)*sin(x)^999", "log(-x^2-1)*(2*sin(x/2)*cos(x/2))^999"], 3, "判定できず:"),
     ],
 )
 def test_equiv_command_in_a_subprocess(args: list[str], code: int, prefix: str) -> None:

@@ -1,10 +1,16 @@
-"""Safe numeric formula language for numeric and parametric questions (AST allowlist, no eval)."""
+"""The one bounded number evaluator for text: learner numbers, content formulas and parameter specs (no eval).
+
+Bounds: input length and node count, integers below 2**MAX_INT_BITS (checked *before* a power or product is
+computed), iterative evaluation (no recursion, so a 999-term sum is fine), and every failure is a FormulaError
+with a Japanese message. Complex results are refused as "実数になりません".
+"""
 
 from __future__ import annotations
 
 import ast
 import math
 import operator
+import sys
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -12,7 +18,11 @@ from typing import Any
 from eqprep.maths.numeric import sigmoid
 
 MAX_LENGTH = 2000
-MAX_POWER = 1e4  # largest exponent magnitude; keeps `2**10**10` from hanging
+MAX_NODES = 2500
+MAX_INT_BITS = 1024  # |integer| < 2**1024 ≈ 1.8e308, the float range: larger numbers are never useful here
+FLOAT_MAX_INT = int(sys.float_info.max)
+MAX_COMB_N = 10_000
+MAX_FACTORIAL = 170
 
 
 class FormulaError(ValueError):
@@ -26,19 +36,19 @@ def _log(x: float, base: float | None = None) -> float:
 
 def _factorial(n: float) -> float:
     """Factorial limited to small integers so content cannot stall the checker."""
-    if n != int(n) or not 0 <= n <= 170:
-        raise FormulaError("factorial は 0〜170 の整数にだけ使えます")
+    if n != int(n) or not 0 <= n <= MAX_FACTORIAL:
+        raise FormulaError(f"factorial は 0〜{MAX_FACTORIAL} の整数にだけ使えます")
     return float(math.factorial(int(n)))
 
 
-def _comb(n: float, k: float) -> float:
-    """Binomial coefficient for modest integers."""
-    if n != int(n) or k != int(k) or not 0 <= n <= 10_000:
-        raise FormulaError("comb は 0〜10000 の整数にだけ使えます")
-    return float(math.comb(int(n), int(k)))
+def _comb(n: float, k: float) -> int:
+    """Binomial coefficient C(n, k) for modest integers (also spelled binomial / C)."""
+    if n != int(n) or k != int(k) or not 0 <= n <= MAX_COMB_N:
+        raise FormulaError(f"二項係数 C(n, k) は n が 0〜{MAX_COMB_N} の整数のときだけ使えます")
+    return math.comb(int(n), int(k)) if k >= 0 else 0
 
 
-FUNCTIONS: dict[str, Callable[..., float]] = {
+FUNCTIONS: dict[str, Callable[..., Any]] = {
     "exp": math.exp,
     "log": _log,
     "ln": math.log,
@@ -53,10 +63,15 @@ FUNCTIONS: dict[str, Callable[..., float]] = {
     "round": round,
     "sigmoid": sigmoid,
     "tanh": math.tanh,
+    "sinh": math.sinh,
+    "cosh": math.cosh,
     "sin": math.sin,
     "cos": math.cos,
+    "tan": math.tan,
     "atan": math.atan,
     "comb": _comb,
+    "binomial": _comb,
+    "C": _comb,
     "factorial": _factorial,
 }
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
@@ -78,6 +93,39 @@ _CMPOPS: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Gt: operator.gt,
     ast.GtE: operator.ge,
 }
+_ALLOWED = (
+    ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Call,
+    ast.Constant, ast.Name, ast.Load, ast.operator, ast.unaryop, ast.boolop, ast.cmpop,
+)
+TOO_LARGE = f"数が大きすぎます (絶対値 2^{MAX_INT_BITS} ≈ 1.8e308 まで)"
+NOT_REAL = "実数になりません"
+
+
+def _vet(node: ast.AST) -> None:
+    """Refuse anything outside the allowlist (checked on every node before evaluation)."""
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            name = node.func.id if isinstance(node.func, ast.Name) else "?"
+            raise FormulaError(f"関数 '{name}' は使えません (使える関数: {', '.join(sorted(FUNCTIONS))})")
+        if node.keywords:
+            raise FormulaError("関数のキーワード引数は使えません")
+        if any(isinstance(arg, ast.Starred) for arg in node.args):
+            raise FormulaError("* による引数の展開は使えません")
+    elif not isinstance(node, _ALLOWED):
+        raise FormulaError(f"式に使えない構文があります: {type(node).__name__}")
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, complex):
+            raise FormulaError(f"複素数は使えません ({NOT_REAL}): {value!r}")
+        if not isinstance(value, (int, float)):
+            raise FormulaError(f"数値以外の定数は使えません: {value!r}")
+        _checked(value)
+    if isinstance(node, ast.BinOp) and type(node.op) not in _BINOPS:
+        raise FormulaError(f"演算子 {type(node.op).__name__} は使えません")
+    if isinstance(node, ast.UnaryOp) and not isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
+        raise FormulaError(f"演算子 {type(node.op).__name__} は使えません")
+    if isinstance(node, ast.Name) and "__" in node.id:
+        raise FormulaError(f"使えない名前です: {node.id}")
 
 
 @lru_cache(maxsize=4096)
@@ -88,26 +136,15 @@ def compile_formula(text: str) -> ast.Expression:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(f"式を読めません ({exc.offset} 文字目付近): {text!r}") from None
+        raise FormulaError(f"式を読めません ({exc.offset} 文字目付近): {text[:60]!r}") from None
+    except (ValueError, RecursionError, MemoryError, OverflowError):
+        raise FormulaError(f"式を読めません (数が長すぎるか入れ子が深すぎます): {text[:60]!r}") from None
+    count = 0
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-                name = node.func.id if isinstance(node.func, ast.Name) else "?"
-                raise FormulaError(f"使えない関数です: {name}")
-            if node.keywords:
-                raise FormulaError("関数のキーワード引数は使えません")
-        elif not isinstance(
-            node,
-            (
-                ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp,
-                ast.Constant, ast.Name, ast.Load, ast.operator, ast.unaryop, ast.boolop, ast.cmpop,
-            ),
-        ):
-            raise FormulaError(f"式に使えない構文があります: {type(node).__name__}")
-        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
-            raise FormulaError(f"数値以外の定数は使えません: {node.value!r}")
-        if isinstance(node, ast.Name) and "__" in node.id:
-            raise FormulaError(f"使えない名前です: {node.id}")
+        count += isinstance(node, ast.expr)
+        if count > MAX_NODES:
+            raise FormulaError(f"式が長すぎます (要素 {MAX_NODES} 個まで)")
+        _vet(node)
     return tree
 
 
@@ -118,56 +155,127 @@ def names_in(text: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - called - set(CONSTANTS)
 
 
-def _eval(node: ast.AST, env: Mapping[str, float]) -> Any:
-    """Evaluate a vetted AST node."""
+def _checked(value: Any) -> Any:
+    """The value if it is a bounded real number; FormulaError otherwise."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if value.bit_length() > MAX_INT_BITS or abs(value) > FLOAT_MAX_INT:
+            raise FormulaError(TOO_LARGE)
+        return value
+    if isinstance(value, float):
+        if math.isinf(value):
+            raise FormulaError(TOO_LARGE)
+        if math.isnan(value):
+            raise FormulaError(f"値が定まりません ({NOT_REAL})")
+        return value
+    if isinstance(value, complex):
+        raise FormulaError(NOT_REAL)
+    raise FormulaError("数値になりません")
+
+
+def _binop(op: ast.operator, a: Any, b: Any) -> Any:
+    """One arithmetic step, refused *before* computing when an integer result would exceed the cap."""
+    if isinstance(op, ast.Pow):
+        if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1 and math.log2(abs(a)) * b > MAX_INT_BITS:
+            raise FormulaError(TOO_LARGE)
+        if isinstance(a, (int, float)) and a < 0 and isinstance(b, float) and not b.is_integer():
+            raise FormulaError(f"負の数の非整数乗は{NOT_REAL}: ({a})^({b})")
+        if a == 0 and b < 0:
+            raise FormulaError("0 の負の累乗は定義されません (0 で割っています)")
+    if isinstance(op, ast.Mult) and isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS + 1:
+        raise FormulaError(TOO_LARGE)
+    return _BINOPS[type(op)](a, b)
+
+
+def _call(name: str, args: list[Any]) -> Any:
+    """A vetted function call; domain errors become Japanese messages."""
+    try:
+        return FUNCTIONS[name](*args)
+    except ValueError as exc:
+        if isinstance(exc, FormulaError):
+            raise
+        shown = ", ".join(f"{a:g}" if isinstance(a, float) else str(a) for a in args)
+        raise FormulaError(f"{name}({shown}) は{NOT_REAL} (定義域の外です)") from None
+    except TypeError:
+        raise FormulaError(f"{name} の引数の数が違います ({len(args)} 個)") from None
+
+
+_PENDING = object()
+
+
+def _next(node: ast.AST, values: list[Any], env: Mapping[str, Any]) -> tuple[ast.AST | None, Any]:
+    """(child to evaluate next, None) or (None, this node's value once its children are done)."""
     match node:
-        case ast.Expression(body=body):
-            return _eval(body, env)
         case ast.Constant(value=value):
-            return value
+            return None, value
         case ast.Name(id=name):
             if name in env:
-                return env[name]
+                return None, env[name]
             if name in CONSTANTS:
-                return CONSTANTS[name]
+                return None, CONSTANTS[name]
             raise FormulaError(f"未定義の名前です: {name}")
-        case ast.UnaryOp(op=ast.USub(), operand=operand):
-            return -_eval(operand, env)
-        case ast.UnaryOp(op=ast.UAdd(), operand=operand):
-            return +_eval(operand, env)
-        case ast.UnaryOp(op=ast.Not(), operand=operand):
-            return not _eval(operand, env)
+        case ast.UnaryOp(op=op, operand=operand):
+            if not values:
+                return operand, _PENDING
+            value = values[0]
+            if isinstance(op, ast.Not):
+                return None, not value
+            return None, -value if isinstance(op, ast.USub) else +value
         case ast.BinOp(left=left, op=op, right=right):
-            a, b = _eval(left, env), _eval(right, env)
-            if isinstance(op, ast.Pow) and abs(b) > MAX_POWER:
-                raise FormulaError(f"指数が大きすぎます: {b}")
-            return _BINOPS[type(op)](a, b)
-        case ast.BoolOp(op=op, values=values):
-            results = (_eval(v, env) for v in values)
-            return all(results) if isinstance(op, ast.And) else any(results)
+            if len(values) < 2:
+                return (left, right)[len(values)], _PENDING
+            return None, _binop(op, values[0], values[1])
+        case ast.BoolOp(op=op, values=operands):
+            if values and bool(values[-1]) != isinstance(op, ast.And):
+                return None, bool(values[-1])  # short-circuit: `and` saw a false, `or` saw a true
+            if len(values) < len(operands):
+                return operands[len(values)], _PENDING
+            return None, isinstance(op, ast.And)
         case ast.Compare(left=left, ops=ops, comparators=comparators):
-            current = _eval(left, env)
-            for op, comp in zip(ops, comparators, strict=True):
-                nxt = _eval(comp, env)
-                if not _CMPOPS[type(op)](current, nxt):
-                    return False
-                current = nxt
-            return True
+            operands = [left, *comparators]
+            if len(values) < len(operands):
+                return operands[len(values)], _PENDING
+            return None, all(_CMPOPS[type(o)](a, b) for o, a, b in zip(ops, values, values[1:], strict=False))
         case ast.IfExp(test=test, body=body, orelse=orelse):
-            return _eval(body, env) if _eval(test, env) else _eval(orelse, env)
+            if not values:
+                return test, _PENDING
+            if len(values) == 1:
+                return (body if values[0] else orelse), _PENDING
+            return None, values[1]
         case ast.Call(func=ast.Name(id=name), args=args):
-            return FUNCTIONS[name](*(_eval(a, env) for a in args))
+            if len(values) < len(args):
+                return args[len(values)], _PENDING
+            return None, _call(name, values)
     raise FormulaError(f"式に使えない構文があります: {type(node).__name__}")
 
 
+def _run(body: ast.AST, env: Mapping[str, Any]) -> Any:
+    """Evaluate with an explicit stack (no recursion); every intermediate value is checked."""
+    stack: list[tuple[ast.AST, list[Any]]] = [(body, [])]
+    while True:
+        node, values = stack[-1]
+        child, value = _next(node, values, env)
+        if child is not None:
+            stack.append((child, []))
+            continue
+        value = _checked(value)
+        stack.pop()
+        if not stack:
+            return value
+        stack[-1][1].append(value)
+
+
 def evaluate(text: str, env: Mapping[str, float] | None = None) -> Any:
-    """Evaluate a formula with the given variables; every failure becomes FormulaError."""
+    """Evaluate a formula with the given variables; every failure becomes FormulaError (Japanese)."""
     tree = compile_formula(text)
     try:
-        return _eval(tree, env or {})
+        return _run(tree.body, env or {})
     except FormulaError:
         raise
     except ZeroDivisionError:
-        raise FormulaError(f"0 で割っています: {text}") from None
-    except (ValueError, OverflowError, TypeError) as exc:
-        raise FormulaError(f"計算できません ({exc}): {text}") from None
+        raise FormulaError(f"0 で割っています: {text[:60]}") from None
+    except OverflowError:
+        raise FormulaError(f"{TOO_LARGE}: {text[:60]}") from None
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise FormulaError(f"計算できません ({type(exc).__name__}): {text[:60]}") from None

@@ -12,6 +12,8 @@ from eqprep.bank.formula import FormulaError, evaluate
 from eqprep.bank.model import ParametricQuestion, ParamSpec
 
 MAX_TRIES = 1000
+MAX_GRID = 10**6  # largest number of values one range parameter may take (min, max, step)
+MAX_CHOICES = 1000
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(:[^{}]*)?\}")
 
 
@@ -28,14 +30,39 @@ class GeneratorError(ValueError):
     """The generator cannot produce a valid variant; the message is Japanese."""
 
 
+def check_spec(spec: ParamSpec) -> str | None:
+    """Why a parameter spec cannot be drawn from (Japanese), or None: bounds finite, ordered, grid not huge."""
+    if spec.choices:
+        if len(spec.choices) > MAX_CHOICES:
+            return f"{spec.name}: choices は {MAX_CHOICES} 個までです"
+        if not all(isinstance(c, (int, float)) and math.isfinite(c) for c in spec.choices):
+            return f"{spec.name}: choices は有限の数にしてください"
+        return None
+    if spec.min is None or spec.max is None:
+        return f"{spec.name}: min と max (または choices) が必要です"
+    bounds = (spec.min, spec.max) + ((spec.step,) if spec.step is not None else ())
+    if not all(isinstance(b, (int, float)) and math.isfinite(b) for b in bounds):
+        return f"{spec.name}: min / max / step は有限の数にしてください"
+    if spec.min > spec.max:
+        return f"{spec.name}: min ({spec.min:g}) が max ({spec.max:g}) より大きくなっています"
+    if spec.step is not None and spec.step <= 0:
+        return f"{spec.name}: step は正の数にしてください"
+    if spec.step is None and float(spec.min).is_integer() and float(spec.max).is_integer():
+        return None
+    span = spec.max - spec.min
+    if not math.isfinite(span) or (spec.step is not None and span / spec.step > MAX_GRID):
+        return f"{spec.name}: (max - min) / step が大きすぎます ({MAX_GRID:g} 通りまで)"
+    return None
+
+
 def _draw(spec: ParamSpec, rng: random.Random) -> float:
-    """Draw one parameter value."""
+    """Draw one parameter value (the spec must pass check_spec)."""
     if spec.choices:
         return rng.choice(spec.choices)
     assert spec.min is not None and spec.max is not None
     if spec.step is None and float(spec.min).is_integer() and float(spec.max).is_integer():
         return rng.randint(int(spec.min), int(spec.max))
-    step = spec.step or (spec.max - spec.min) / 100
+    step = spec.step or (spec.max - spec.min) / 100 or 1.0
     count = int(math.floor((spec.max - spec.min) / step + 1e-9))
     value = spec.min + step * rng.randint(0, count)
     digits = max(0, -int(math.floor(math.log10(step)))) + 2 if step < 1 else 0
@@ -44,6 +71,10 @@ def _draw(spec: ParamSpec, rng: random.Random) -> float:
 
 def instantiate(question: ParametricQuestion, seed: int) -> Instance:
     """Draw parameters satisfying the constraints, then evaluate `let` and the answers."""
+    for spec in question.params.values():
+        problem = check_spec(spec)
+        if problem:
+            raise GeneratorError(f"seed {seed}: パラメータの指定が不正です: {problem}")
     rng = random.Random(seed)
     for _ in range(MAX_TRIES):
         values: dict[str, float] = {name: _draw(spec, rng) for name, spec in question.params.items()}

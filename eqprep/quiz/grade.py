@@ -99,8 +99,53 @@ def _grade_choice(item: Item, text: str, answer: frozenset[str]) -> Verdict:
     return Verdict("wrong", "不正解です。", expected)
 
 
+def _strip_brackets(text: str) -> str:
+    """'(128, 128)' or '[1, 28, 28]' → the inside, when one pair of brackets encloses everything."""
+    if len(text) >= 2 and (text[0], text[-1]) in (("(", ")"), ("[", "]")):
+        depth = 0
+        for pos, ch in enumerate(text):
+            depth += ch in "(["
+            depth -= ch in ")]"
+            if depth == 0 and pos < len(text) - 1:
+                return text
+        return text[1:-1].strip()
+    return text
+
+
+def _split_values(text: str, count: int) -> list[str]:
+    """Split several values on commas, semicolons or spaces; a shape like 128×128 also splits on ×."""
+    parts = [p for p in re.split(r"[,;、\s]+", _strip_brackets(text)) if p]
+    if len(parts) == 1 and count > 1:
+        shape = [p.strip() for p in re.split(r"[x×]", parts[0])]
+        if len(shape) == count and all(shape):
+            return shape
+    return parts
+
+
+def parse_number(part: str) -> float | str:
+    """One number from '7', '1/4', '5.1e-2', '0.25^5', '47%' or 'C(5,2)'; a str is a Japanese error message."""
+    if len(part) > 100:
+        return "入力が長すぎます (1 つの値は 100 文字まで)。"
+    percent = part.endswith("%")
+    body = part[:-1].strip() if percent else part
+    if not body:
+        return "数値を入力してください。"
+    try:
+        value = evaluate(body.replace("^", "**"), {})
+    except FormulaError as exc:
+        example = "。例: 7, 0.25, 1/4, 1e-3, 47%, C(5,2)" if str(exc).startswith("式を読めません") else ""
+        return f"'{part}' を数値として読めません: {exc}{example}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"'{part}' を数値として読めません。"
+    return float(value) / 100 if percent else float(value)
+
+
 def parse_numbers(text: str, count: int, unit: str = "") -> list[float] | str:
-    """Numbers from '7', '1/4', '2.5e-3', '0.25^5', '7×7' or 'a, b'; a str is an error message."""
+    """Numbers from '7', '1/4', '2.5e-3', '47%', '(128, 128)', '7×7' or 'a, b'; a str is an error message.
+
+    Bounded: every value goes through the one capped evaluator (bank.formula), so this is safe to call on
+    the UI thread while the learner types.
+    """
     text = _clean(text)
     if unit and text.endswith(unit):
         text = text[: -len(unit)].strip()
@@ -112,22 +157,15 @@ def parse_numbers(text: str, count: int, unit: str = "") -> list[float] | str:
             text = same.group(1)
         parts = [text]
     else:
-        parts = [p for p in re.split(r"[,;、\s]+", text) if p]
+        parts = _split_values(text, count)
         if len(parts) != count:
-            return f"値を {count} 個、カンマ区切りで入力してください (入力は {len(parts)} 個)。"
+            return f"値を {count} 個、カンマ区切りで入力してください (入力は {len(parts)} 個)。例: (128, 128)"
     values = []
     for part in parts:
-        if not part:
-            return "数値を入力してください。"
-        if len(part) > 100:
-            return "入力が長すぎます。"
-        try:
-            value = evaluate(part.replace("^", "**"), {})
-        except FormulaError:
-            return f"'{part}' を数値として読めません。例: 7, 0.25, 1/4, 1e-3"
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"'{part}' を数値として読めません。"
-        values.append(float(value))
+        value = parse_number(part)
+        if isinstance(value, str):
+            return value
+        values.append(value)
     return values
 
 
