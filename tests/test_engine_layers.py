@@ -200,3 +200,86 @@ def test_fused_conv_pool_relu_equals_the_three_layers(shape, filters, stride, pa
     assert np.allclose(fused.backward(d), conv.backward(relu.backward(mp.backward(d))))
     assert np.allclose(fused.dW, conv.dW) and np.allclose(fused.db, conv.db)
     check_layer(lambda: ConvPoolRelu(W, b, stride, pad, pool), x, (("W", "dW"), ("b", "db")))
+
+
+@pytest.mark.parametrize("labels", [np.array([1, 0]), np.array([[1], [0]]), np.array([[0.0, 1, 0], [1, 0, 0]])])
+def test_softmax_loss_reads_indices_column_labels_and_one_hot_alike(labels):
+    """Bug fix: (N, 1) labels are class numbers, not one-hot; the backward matches the loss."""
+    x = np.array([[1.0, 2.0, 0.5], [0.3, -1.0, 2.0]])
+    layer = SoftmaxWithLoss()
+    loss = layer.forward(x, labels)
+    p = np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
+    assert loss == pytest.approx(-(np.log(p[0, 1]) + np.log(p[1, 0])) / 2)
+    dx = layer.backward(1.0)
+    assert relative_error(dx, numerical_gradient(lambda: SoftmaxWithLoss().forward(x, labels), x)) < TOL
+    assert SoftmaxWithLoss().forward(np.array([[1.0, 2.0, 0.5]]), np.array([[1]])) == pytest.approx(0.4644, abs=1e-4)
+
+
+@pytest.mark.parametrize("labels,message", [
+    (np.array([[1, 0]]), "形"), (np.array([1, 0, 2]), "形"), (np.array([1.0, 0.0]), "整数"),
+    (np.array([3, 0]), "0 以上 2 以下"), (np.array([-1, 0]), "0 以上 2 以下"),
+    (np.array([[0.5, 0.2, 0.0], [1, 0, 0]]), "和が 1"),
+])
+def test_softmax_loss_refuses_labels_it_cannot_read(labels, message):
+    with pytest.raises(ValueError, match=message):
+        SoftmaxWithLoss().forward(np.zeros((2, 3)), labels)
+
+
+def test_relu_keeps_the_textbook_mask_and_leaves_dout_alone(rng):
+    x = np.array([[-1.0, 0.0, 2.0]])
+    relu = Relu()
+    assert np.array_equal(relu.forward(x), [[0.0, 0.0, 2.0]])
+    assert np.array_equal(relu.mask, [[True, True, False]])
+    dout = np.ones((1, 3))
+    assert np.array_equal(relu.backward(dout), [[0.0, 0.0, 1.0]]) and np.all(dout == 1.0)
+
+
+def test_training_mode_is_the_default_for_batchnorm_and_dropout(rng):
+    x = rng.standard_normal((200, 4)) * 30 + 5
+    bn = BatchNormalization(np.ones(4), np.zeros(4))
+    out = bn.forward(x)                               # the textbook's default: batch statistics
+    assert np.allclose(out.mean(axis=0), 0, atol=1e-9) and np.allclose(out.std(axis=0), 1, atol=1e-6)
+    assert bn.batch_size == 200 and np.allclose(bn.xc, x - x.mean(axis=0))
+    assert np.allclose(bn.xn, bn.xc / bn.std)
+    np.random.seed(3)
+    first = Dropout(0.5).forward(np.ones((50, 50)))
+    np.random.seed(3)
+    again = Dropout(0.5).forward(np.ones((50, 50)))   # global np.random, as in the textbook
+    assert np.array_equal(first, again) and 0.4 < np.mean(first == 0) < 0.6
+    assert np.array_equal(Dropout(0.5).forward(x, train_flg=False), x)
+
+
+def test_batchnorm_step_by_step_backward_matches_the_compact_one(rng):
+    gamma, beta = rng.uniform(0.5, 1.5, 12), rng.standard_normal(12)
+    x, dout = rng.standard_normal((5, 3, 2, 2)), rng.standard_normal((5, 3, 2, 2))
+    bn = BatchNormalization(gamma, beta)
+    bn.forward(x)
+    compact, dgamma = bn.backward(dout), bn.dgamma.copy()
+    steps = bn.backward_steps(dout)
+    assert np.allclose(compact, steps, atol=1e-12) and np.allclose(bn.dgamma, dgamma)
+
+    def f() -> float:
+        return float(np.sum(BatchNormalization(gamma, beta).forward(x) * dout))
+    assert relative_error(steps, numerical_gradient(f, x)) < TOL
+
+
+def test_convolution_exposes_the_textbook_x_col_and_col_w(rng):
+    W, b = rng.standard_normal((4, 2, 3, 3)), rng.standard_normal(4)
+    x = rng.standard_normal((2, 2, 5, 6))
+    conv = Convolution(W, b, stride=1, pad=1)
+    out = conv.forward(x)
+    assert conv.x is x
+    assert np.allclose(conv.col, im2col(x, 3, 3, 1, 1)) and conv.col_W.shape == (18, 4)
+    n, fn, oh, ow = out.shape
+    textbook = (conv.col @ conv.col_W + b).reshape(n, oh, ow, fn).transpose(0, 3, 1, 2)
+    assert np.allclose(textbook, out)
+
+
+def test_pooling_arg_max_in_the_textbook_layout(rng):
+    x = rng.standard_normal((2, 3, 6, 4))
+    pool = Pooling(2, 2, stride=2)
+    out = pool.forward(x)
+    col = im2col(x, 2, 2, 2, 0).reshape(-1, 4)       # rows in (N, OH, OW, C) order, as in the textbook
+    assert np.array_equal(pool.arg_max, np.argmax(col, axis=1))
+    assert np.array_equal(col.max(axis=1).reshape(2, 3, 2, 3).transpose(0, 3, 1, 2), out)
+    assert pool.x is x and Pooling(2, 2).forward(x).shape == (2, 3, 5, 3)   # stride 1 by default, as in the book

@@ -127,3 +127,25 @@ def test_state_arrays_are_created_once_and_updated_in_place(name):
     opt.update(p, {"w": np.array([0.5, 0.5])})
     assert all(getattr(opt, attr)["w"] is array for attr, array in states.items())
     assert (name == "sgd") == (not states)
+
+
+@pytest.mark.parametrize("name", sorted(optim.OPTIMIZERS))
+def test_scalar_params_are_updated_in_the_dict(name):
+    """Bug fix: Python floats (the textbook's x²/20 + y² script) are written back, arrays stay in place."""
+    scalars = {"x": -7.0, "y": 2.0}
+    arrays = {"x": np.array(-7.0), "y": np.array([2.0])}
+    a, b = optim.make_optimizer(name), optim.make_optimizer(name)
+    for _ in range(3):
+        a.update(scalars, {"x": scalars["x"] / 10, "y": 2.0 * scalars["y"]})
+        b.update(arrays, {"x": arrays["x"] / 10, "y": 2.0 * arrays["y"]})
+    assert type(scalars["x"]) is float and scalars["x"] != -7.0
+    assert scalars["x"] == pytest.approx(float(arrays["x"]), rel=1e-12)
+    assert scalars["y"] == pytest.approx(float(arrays["y"][0]), rel=1e-12)
+
+
+def test_sgd_on_a_float_moves_it_and_refuses_what_it_cannot_update():
+    p = {"x": -7.0}
+    optim.SGD(0.1).update(p, {"x": 1.0})
+    assert p["x"] == pytest.approx(-7.1)
+    with pytest.raises(TypeError, match="NumPy 配列か数値"):
+        optim.SGD(0.1).update({"x": [1.0, 2.0]}, {"x": 1.0})

@@ -34,8 +34,8 @@ class SimpleConvNet(LayerNet):
                  conv_param: dict | list[dict] | None = None, hidden_size: int | None = 100,
                  output_size: int = 10, weight_init_std: str | float = 0.01, pool_size: int = 2, *,
                  fused: bool = True, weight_decay_lambda: float = 0.0, regularization: str = "l2",
-                 l1_ratio: float = 0.5, dtype: Any = np.float64, seed: int | None = None) -> None:
-        super().__init__(dtype, weight_decay_lambda, regularization, l1_ratio, seed)
+                 l1_ratio: float = 0.5, dtype: Any = np.float64, seed: int | None = None, rng: Any = None) -> None:
+        super().__init__(dtype, weight_decay_lambda, regularization, l1_ratio, seed, rng)
         blocks = [conv_param] if isinstance(conv_param, dict) else list(conv_param or [DEFAULT_CONV])
         c, h, w = input_dim
         i = 0

@@ -101,8 +101,9 @@ class BiasInGemm:
     def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0) -> None:
         self.W, self.b = W, b
         self.stride, self.pad = stride, pad
+        self.x: np.ndarray | None = None
         self.x_shape: tuple[int, ...] = ()
-        self.col: np.ndarray | None = None
+        self.patches: np.ndarray | None = None     # internal patch layout, bias row of ones included
         self.dW: np.ndarray | None = None
         self.db: np.ndarray | None = None
 
@@ -118,7 +119,25 @@ class BiasInGemm:
 
 
 class Convolution(BiasInGemm):
-    """2-D convolution (cross-correlation) with filters W (FN, C, FH, FW) and bias b (FN,)."""
+    """2-D convolution (cross-correlation) with filters W (FN, C, FH, FW) and bias b (FN,).
+
+    Textbook names: after ``forward`` the layer keeps its input ``x``; ``col`` (the im2col matrix
+    (N·OH·OW, C·FH·FW)) and ``col_W`` (the filters as a (C·FH·FW, FN) matrix) are views computed on
+    request from the internal patch layout, so the textbook's ``col @ col_W + b`` gives the output.
+    """
+
+    @property
+    def col(self) -> np.ndarray | None:
+        """The textbook's im2col matrix of the last input, (N·OH·OW, C·FH·FW) (a copy, built on request)."""
+        if self.patches is None:
+            return None
+        n, rows, hw = self.patches.shape
+        return self.patches[:, :rows - 1].transpose(0, 2, 1).reshape(n * hw, rows - 1)
+
+    @property
+    def col_W(self) -> np.ndarray:
+        """The filters as the textbook's (C·FH·FW, FN) matrix (a view of W)."""
+        return self.W.reshape(self.W.shape[0], -1).T
 
     def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         """Return the (N, FN, OH, OW) feature maps: batched GEMMs [W | b] @ [col; 1], chunk by chunk."""
@@ -135,15 +154,15 @@ class Convolution(BiasInGemm):
             part = col[sl]
             _fill_patches(_pad(x[sl], p), part[:, :rows].reshape(-1, c, fh, fw, oh, ow), s)
             np.matmul(w_aug, part, out=out[sl])
-        self.x_shape, self.col = x.shape, col
+        self.x, self.x_shape, self.patches = x, x.shape, col
         return out.reshape(n, fn, oh, ow)
 
     def backward(self, dout: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         """Store dW and db; return dx by folding Wᵀ·dout back (skipped when need_dx is False)."""
         fn, c, fh, fw = self.W.shape
-        n, rows, hw = self.col.shape
+        n, _, hw = self.patches.shape
         d2 = dout.reshape(n, fn, hw)
-        self._store_grads(np.matmul(d2, self.col.transpose(0, 2, 1)).sum(axis=0))
+        self._store_grads(np.matmul(d2, self.patches.transpose(0, 2, 1)).sum(axis=0))
         if not need_dx:
             return None
         oh, ow = dout.shape[2:]
@@ -181,10 +200,15 @@ def _route(grad: np.ndarray, idx: np.ndarray, views: list[np.ndarray], tiles: bo
 
 
 class PoolingBase:
-    """Window geometry shared by the pooling layers: pool_h × pool_w windows, stride and zero/−∞ padding."""
+    """Window geometry shared by the pooling layers: pool_h × pool_w windows, stride and zero/−∞ padding.
+
+    The default stride is 1, as in the textbook's listing; its networks pass ``stride`` equal to the
+    pool size (non-overlapping windows, the usual choice), and so do the engine's networks.
+    """
 
     def __init__(self, pool_h: int, pool_w: int, stride: int = 1, pad: int = 0) -> None:
         self.pool_h, self.pool_w, self.stride, self.pad = pool_h, pool_w, stride, pad
+        self.x: np.ndarray | None = None
         self.x_shape: tuple[int, ...] = ()
 
     def _output_size(self, h: int, w: int) -> tuple[int, int]:
@@ -199,12 +223,24 @@ class Pooling(PoolingBase):
     The window max is taken separably: first over the pool_h rows (contiguous rows, cheap), then over
     the pool_w columns of that result. Each stage keeps a running max and the offset of the first
     maximum, so backward needs no argmax (slow along a short axis) and ties go to one input.
+    Ties are broken row stage first, so they may go to another input than the textbook's
+    ``np.argmax`` over the flattened window picks; ``arg_max`` gives the winners in the textbook's form.
     """
 
     def __init__(self, pool_h: int, pool_w: int, stride: int = 1, pad: int = 0) -> None:
         super().__init__(pool_h, pool_w, stride, pad)
         self.arg_h: np.ndarray | None = None
         self.arg_w: np.ndarray | None = None
+
+    @property
+    def arg_max(self) -> np.ndarray | None:
+        """The textbook's ``arg_max``: each window's winner as i·pool_w + j, flattened in (N, OH, OW, C) order."""
+        if self.arg_w is None:
+            return None
+        j = self.arg_w.astype(np.intp)
+        cols = self.stride * np.arange(j.shape[3]) + j
+        i = np.take_along_axis(self.arg_h, cols, axis=3).astype(np.intp)
+        return (i * self.pool_w + j).transpose(0, 2, 3, 1).reshape(-1)
 
     def _row_views(self, a: np.ndarray, oh: int) -> list[np.ndarray]:
         """Views a[:, :, i + stride·y, :] for the pool_h row offsets i."""
@@ -231,7 +267,7 @@ class Pooling(PoolingBase):
             r = rows[:sl.stop - sl.start]
             _running_max(self._row_views(_pad(x[sl], p, -np.inf), oh), r, self.arg_h[sl])
             _running_max(self._col_views(r, ow), out[sl], self.arg_w[sl])
-        self.x_shape = x.shape
+        self.x, self.x_shape = x, x.shape
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
@@ -265,7 +301,7 @@ class AvgPooling(PoolingBase):
         for _, _, view in _views(_pad(x, self.pad), self.pool_h, self.pool_w, self.stride, oh, ow):
             out += view
         out /= self.pool_h * self.pool_w
-        self.x_shape = x.shape
+        self.x, self.x_shape = x, x.shape
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:

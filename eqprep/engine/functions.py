@@ -22,5 +22,7 @@ def softmax(x: np.ndarray) -> np.ndarray:
 
 
 def as_labels(t: np.ndarray) -> np.ndarray:
-    """Class indices from either index labels (N,) or one-hot labels (N, K)."""
-    return t.argmax(axis=1) if t.ndim == 2 else t
+    """Class indices from index labels (N,) or (N, 1), or one-hot labels (N, K)."""
+    if t.ndim == 2:
+        return t[:, 0] if t.shape[1] == 1 else t.argmax(axis=1)
+    return t

@@ -56,8 +56,8 @@ class ConvPoolRelu(BiasInGemm):
         s, p, k = self.stride, self.pool, self.pool * self.pool
         oh, ow = self._geometry(h, w)
         rows, cells = c * fh * fw, oh * ow
-        col = self._reuse(self.col, (n, rows + 1, k * cells), x.dtype)
-        if col is not self.col:
+        col = self._reuse(self.patches, (n, rows + 1, k * cells), x.dtype)
+        if col is not self.patches:
             col[:, rows] = 1
         arg = self._reuse(self.arg, (n, fn, cells), np.dtype(_index_dtype(k)))
         out = np.empty((n, fn, cells), dtype=x.dtype)
@@ -74,25 +74,25 @@ class ConvPoolRelu(BiasInGemm):
             blocks = y.reshape(m, fn, k, cells)
             _running_max([blocks[:, :, i] for i in range(k)], out[sl], arg[sl])
         np.maximum(out, 0, out=out)
-        self.x_shape, self.col, self.arg, self.out = x.shape, col, arg, out
+        self.x, self.x_shape, self.patches, self.arg, self.out = x, x.shape, col, arg, out
         return out.reshape(n, fn, oh, ow)
 
     def backward(self, dout: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         """Store dW and db; return dx (skipped when need_dx is False)."""
         fn, c, fh, fw = self.W.shape
-        n, rows_aug, kc = self.col.shape
+        n, rows_aug, kc = self.patches.shape
         k = self.pool * self.pool
         cells = kc // k
         dpool = dout.reshape(n, fn, cells) * (self.out > 0)
         dw_aug = np.zeros((fn, rows_aug), dtype=dout.dtype)
-        step = _chunk_size(n, self.col[0].nbytes + fn * kc * dout.itemsize)
+        step = _chunk_size(n, self.patches[0].nbytes + fn * kc * dout.itemsize)
         dy = np.empty((n if need_dx else step, fn, kc), dtype=dout.dtype)
         offsets = np.arange(k, dtype=self.arg.dtype).reshape(1, 1, k, 1)
         for sl in _chunks(n, step):
             part = dy[sl] if need_dx else dy[:sl.stop - sl.start]
             won = self.arg[sl, :, None, :] == offsets
             np.multiply(dpool[sl, :, None, :], won, out=part.reshape(won.shape))
-            dw_aug += np.matmul(part, self.col[sl].transpose(0, 2, 1)).sum(axis=0)
+            dw_aug += np.matmul(part, self.patches[sl].transpose(0, 2, 1)).sum(axis=0)
         self._store_grads(dw_aug)
         if not need_dx:
             return None

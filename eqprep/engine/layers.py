@@ -10,6 +10,8 @@ The convolution layers live in :mod:`eqprep.engine.conv` and are re-exported her
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .conv import AvgPooling, Convolution, Flatten, Pooling, col2im, im2col
@@ -52,19 +54,21 @@ class Affine:
 
 
 class Relu:
-    """ReLU max(0, x); the gradient passes only where the output is positive."""
+    """ReLU max(0, x); ``mask`` marks the inputs x ≤ 0 (as in the textbook), where no gradient passes."""
 
     def __init__(self) -> None:
+        self.mask: np.ndarray | None = None
         self.out: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
-        """Return max(0, x)."""
+        """Return max(0, x) and keep the mask x ≤ 0."""
+        self.mask = x <= 0
         self.out = np.maximum(x, 0)
         return self.out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Return dout where the input was positive, else 0."""
-        return dout * (self.out > 0)
+        """Return dout with the masked positions set to 0 (a new array; dout is left unchanged)."""
+        return dout * ~self.mask
 
 
 class LeakyRelu:
@@ -118,8 +122,36 @@ class Tanh:
         return dout * (1.0 - self.out * self.out)
 
 
+def class_targets(t: np.ndarray, n: int, k: int) -> np.ndarray:
+    """Labels for n score rows of k classes: indices (N,) or (N, 1) → (N,) ints, one-hot (N, K) as is.
+
+    Anything else (another shape, non-integer or out-of-range indices, rows of a (N, K) target that
+    do not sum to 1) is refused with a Japanese message, never guessed.
+    """
+    t = np.asarray(t)
+    if t.shape == (n, 1):
+        t = t[:, 0]
+    if t.shape == (n,):
+        if t.dtype.kind not in "iu":
+            raise ValueError(f"クラス番号の正解ラベルは整数の配列にしてください (dtype {t.dtype})")
+        if n and (t.max() >= k or (t.dtype.kind == "i" and t.min() < 0)):
+            raise ValueError(f"クラス番号は 0 以上 {k - 1} 以下にしてください")
+        return t
+    if t.shape == (n, k):
+        if n and np.abs(t.sum(axis=1) - 1.0).max() > 1e-6:
+            raise ValueError("(N, K) の正解ラベルは各行の和が 1 の one-hot (または確率) にしてください")
+        return t
+    raise ValueError(f"正解ラベルの形 {t.shape} がスコアの形 ({n}, {k}) に合いません: クラス番号 ({n},) か "
+                     f"({n}, 1)、または one-hot ({n}, {k}) にしてください")
+
+
 class SoftmaxWithLoss:
-    """Softmax followed by mean cross-entropy; t may be class indices (N,) or one-hot (N, K)."""
+    """Softmax followed by mean cross-entropy; t may be class indices (N,) or (N, 1), or one-hot (N, K).
+
+    Differences from the textbook (docs/engine-differences.md): the loss is the exact cross-entropy
+    log Σexp(x) − x_t (no "+1e-7" inside the log, so confidently wrong predictions are not capped),
+    ``backward`` multiplies by ``dout``, and label shapes other than the three above are refused.
+    """
 
     def __init__(self) -> None:
         self.y: np.ndarray | None = None
@@ -128,8 +160,9 @@ class SoftmaxWithLoss:
 
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
         """Return −(1/N) Σ log softmax(x)[n, t_n], computed as log-sum-exp (no log(0))."""
-        z = x - x.max(axis=1, keepdims=True)
         n = x.shape[0]
+        t = class_targets(t, n, x.shape[1])
+        z = x - x.max(axis=1, keepdims=True)
         if t.ndim == 2:
             picked = (z * t).sum(axis=1)
         else:
@@ -140,6 +173,7 @@ class SoftmaxWithLoss:
         z /= s[:, None]
         self.y, self.t = z, t
         return self.loss
+
 
     def backward(self, dout: float = 1.0) -> np.ndarray:
         """Return dout·(y − t)/N."""
@@ -178,7 +212,11 @@ class MeanSquaredError:
 class BatchNormalization:
     """Batch normalization γ·(x − μ_B)/√(σ²_B + ε) + β; running averages are used at test time.
 
-    As in the course code, a 4-D input is flattened to (N, C·H·W), i.e. it normalises per unit.
+    As in the textbook, ``forward(x)`` defaults to training mode (``train_flg=True``), a 4-D input is
+    flattened to (N, C·H·W) (it normalises per unit), ε = 1e-6 and the training forward keeps
+    ``batch_size``, ``xc`` (x − μ), ``xn`` (normalised x) and ``std`` (√(σ² + ε)). ``backward`` is the
+    compact formula; ``backward_steps`` walks the computational graph node by node (dxn, dxc, dstd,
+    dvar, dmu), as the exam's graph questions do. Both give the same gradients.
     """
 
     def __init__(self, gamma: np.ndarray, beta: np.ndarray, momentum: float = 0.9,
@@ -189,13 +227,15 @@ class BatchNormalization:
         self.running_mean = running_mean
         self.running_var = running_var
         self.input_shape: tuple[int, ...] = ()
+        self.batch_size: int | None = None
+        self.xc: np.ndarray | None = None
         self.xn: np.ndarray | None = None
         self.std: np.ndarray | None = None
         self.dgamma: np.ndarray | None = None
         self.dbeta: np.ndarray | None = None
 
-    def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
-        """Normalise with batch statistics (training) or running statistics (test)."""
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        """Normalise with batch statistics (training, the default) or running statistics (test)."""
         self.input_shape = x.shape
         if x.ndim != 2:
             x = x.reshape(x.shape[0], -1)
@@ -207,53 +247,73 @@ class BatchNormalization:
             xc = x - mu
             var = np.mean(xc * xc, axis=0)
             std = np.sqrt(var + self.eps)
-            xc /= std
-            self.xn, self.std = xc, std
+            xn = xc / std
+            self.batch_size, self.xc, self.xn, self.std = x.shape[0], xc, xn, std
             m = self.momentum
             self.running_mean = m * self.running_mean + (1 - m) * mu
             self.running_var = m * self.running_var + (1 - m) * var
-            xn = xc
         else:
             xn = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
         out = self.gamma * xn
         out += self.beta
         return out.reshape(self.input_shape)
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Store dγ, dβ and return dx = (1/(Nσ))·(N·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂))."""
+    def _start_backward(self, dout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Flatten dout, store dγ = Σ x̂·dout and dβ = Σ dout, and return (dout, dx̂ = γ·dout)."""
         if dout.ndim != 2:
             dout = dout.reshape(dout.shape[0], -1)
-        n = dout.shape[0]
-        xn = self.xn
         self.dbeta = dout.sum(axis=0)
-        self.dgamma = np.sum(xn * dout, axis=0)
-        dxn = self.gamma * dout
+        self.dgamma = np.sum(self.xn * dout, axis=0)
+        return dout, self.gamma * dout
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Store dγ, dβ and return dx = (1/(Nσ))·(N·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂))."""
+        dout, dxn = self._start_backward(dout)
+        n, xn = dout.shape[0], self.xn
         dx = dxn * n
         dx -= dxn.sum(axis=0)
         dx -= xn * np.sum(dxn * xn, axis=0)
         dx /= n * self.std
         return dx.reshape(self.input_shape)
 
+    def backward_steps(self, dout: np.ndarray) -> np.ndarray:
+        """The same gradient node by node: x̂ = xc/std, std = √(var + ε), var = mean(xc²), xc = x − μ."""
+        dout, dxn = self._start_backward(dout)
+        n, xc, std = self.batch_size, self.xc, self.std
+        dxc = dxn / std                                      # x̂ = xc · (1/std), the xc branch
+        dstd = -np.sum(dxn * xc / (std * std), axis=0)       # ... and the 1/std branch
+        dvar = 0.5 * dstd / std                              # std = √(var + ε)
+        dxc += (2.0 / n) * xc * dvar                         # var = (1/N) Σ xc²
+        dmu = np.sum(dxc, axis=0)                            # xc = x − μ: μ receives −Σ dxc
+        dx = dxc - dmu / n                                   # μ = (1/N) Σ x
+        return dx.reshape(self.input_shape)
+
 
 class Dropout:
     """Inverted dropout: training zeroes each unit with probability p and scales survivors by 1/(1 − p).
 
-    At test time the input passes unchanged (the scaling already happened during training).
+    At test time the input passes unchanged (the scaling already happened during training); the
+    textbook instead keeps survivors unscaled and multiplies by (1 − p) at test time. The expected
+    output is the same, but the numbers seen in each mode differ (docs/engine-differences.md).
+    ``forward(x)`` defaults to training mode as in the textbook. The keep-mask is drawn from ``rng``
+    (a ``np.random.Generator``), or from the global ``np.random`` state when rng is None, so
+    ``np.random.seed`` makes a bare ``Dropout`` reproducible as in the textbook.
     """
 
-    def __init__(self, dropout_ratio: float = 0.5, rng: np.random.Generator | None = None) -> None:
+    def __init__(self, dropout_ratio: float = 0.5, rng: Any = None) -> None:
         if not 0.0 <= dropout_ratio < 1.0:
             raise ValueError("dropout_ratio は 0 以上 1 未満で指定してください")
         self.dropout_ratio = dropout_ratio
-        self.rng = rng if rng is not None else np.random.default_rng()
+        self.rng = rng
         self.mask: np.ndarray | None = None
 
-    def forward(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
-        """Apply a fresh keep-mask scaled by 1/(1 − p) when training; identity otherwise."""
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        """Apply a fresh keep-mask (u > p, u uniform) scaled by 1/(1 − p) when training; identity otherwise."""
         if not train_flg:
             self.mask = None
             return x
-        keep = self.rng.random(x.shape, dtype=np.float64) >= self.dropout_ratio
+        u = np.random.random_sample(x.shape) if self.rng is None else self.rng.random(x.shape)
+        keep = u > self.dropout_ratio
         self.mask = keep.astype(x.dtype) / x.dtype.type(1.0 - self.dropout_ratio)
         return x * self.mask
 

@@ -26,8 +26,8 @@ class MultiLayerNet(LayerNet):
                  activation: str = "relu", weight_init_std: str | float = "relu",
                  weight_decay_lambda: float = 0.0, use_dropout: bool = False, dropout_ratio: float = 0.5,
                  use_batchnorm: bool = False, *, regularization: str = "l2", l1_ratio: float = 0.5,
-                 loss: str = "softmax", dtype: Any = np.float64, seed: int | None = None) -> None:
-        super().__init__(dtype, weight_decay_lambda, regularization, l1_ratio, seed)
+                 loss: str = "softmax", dtype: Any = np.float64, seed: int | None = None, rng: Any = None) -> None:
+        super().__init__(dtype, weight_decay_lambda, regularization, l1_ratio, seed, rng)
         self.input_size, self.output_size = input_size, output_size
         self.hidden_size_list = list(hidden_size_list)
         self.use_dropout, self.use_batchnorm = use_dropout, use_batchnorm

@@ -12,6 +12,7 @@ Weight penalties (on ``W`` keys only): ``l2`` adds ½λΣ‖W‖² (gradient λW
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -58,7 +59,7 @@ class LayerNet:
     """Base of ``MultiLayerNet`` and ``SimpleConvNet``: predict / loss / accuracy / gradient."""
 
     def __init__(self, dtype: Any, weight_decay_lambda: float, regularization: str, l1_ratio: float,
-                 seed: int | None) -> None:
+                 seed: int | None, rng: Any = None) -> None:
         if regularization not in REGULARIZATIONS:
             raise ValueError(f"正則化は {', '.join(REGULARIZATIONS)} のいずれかです: '{regularization}'")
         if weight_decay_lambda < 0:
@@ -69,7 +70,7 @@ class LayerNet:
         self.weight_decay_lambda = float(weight_decay_lambda)
         self.regularization = regularization
         self.l1_ratio = float(l1_ratio)
-        self.rng = np.random.default_rng(seed)
+        self.rng = np.random.default_rng(seed) if rng is None else rng
         self.params: dict[str, np.ndarray] = {}
         self.layers: OrderedDict[str, Any] = OrderedDict()
         self.last_layer: Any = None
@@ -170,6 +171,26 @@ class LayerNet:
         def f() -> float:
             return self.loss(x, t, train_flg=True)
         return {key: numerical_gradient(f, w, h) for key, w in self.params.items()}
+
+    def save_params(self, file_name: str | os.PathLike[str] = "params.npz") -> None:
+        """Write ``params`` to file_name in NumPy's .npz format (never pickle), whatever its extension."""
+        with open(file_name, "wb") as fh:
+            np.savez(fh, **self.params)
+
+    def load_params(self, file_name: str | os.PathLike[str] = "params.npz") -> None:
+        """Copy parameters saved by ``save_params`` into ``params`` in place (shapes and keys must match)."""
+        try:
+            with np.load(file_name, allow_pickle=False) as data:
+                saved = {key: data[key] for key in data.files}
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"パラメータファイル '{file_name}' を .npz として読めません: {exc}") from None
+        if set(saved) != set(self.params):
+            raise ValueError(f"パラメータのキーが違います: ファイル {sorted(saved)}, ネットワーク {sorted(self.params)}")
+        for key, value in saved.items():
+            if value.shape != self.params[key].shape:
+                raise ValueError(f"{key} の形が違います: ファイル {value.shape}, ネットワーク {self.params[key].shape}")
+        for key, value in saved.items():
+            self.params[key][...] = value
 
     def activations(self) -> dict[str, np.ndarray]:
         """Outputs of the activation layers from the last forward pass, by layer name."""
