@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"eqprep {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(eqprep.commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):  # shared helpers (terminal I/O), not subcommands
+            continue
         module = importlib.import_module(f"eqprep.commands.{info.name}")
         module.register(sub)
     return parser

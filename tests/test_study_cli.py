@@ -75,7 +75,7 @@ def test_scripted_drill_records_the_right_rows(tmp_path: Path, content: Path, mo
     assert code == 0
     assert rows(tmp_path) == [("basics-00", "10", "correct", 3), ("basics-01", "99", "wrong", 1),
                               ("basics-02", "?", "wrong", 1)]
-    assert "数値として読めません" in out and "正解: 11" in out and "3 問解答、1 問正解" in out
+    assert "数値として読めません" in out and "正解: 11" in out and "3/3 問に解答、正解 1、不正解 2" in out
 
 
 def test_drill_by_source_and_self_graded(tmp_path: Path, content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,7 +92,7 @@ def test_drill_stops_cleanly_at_end_of_input(tmp_path: Path, content: Path, monk
     assert run_cli(["--data-dir", str(tmp_path), "drill", "--content", str(content), "--topic", "basics"],
                    "10\n", monkeypatch) == 0
     assert len(rows(tmp_path)) == 1
-    assert "1 問解答" in capsys.readouterr().out
+    assert "1/8 問に解答、正解 1" in capsys.readouterr().out
 
 
 def _wait_for_rows(data: Path, count: int, proc: subprocess.Popen[str]) -> None:
@@ -167,14 +167,23 @@ def test_exam_end_to_end_prints_area_report(tmp_path: Path, content: Path) -> No
 
 def test_exam_time_limit_marks_the_rest_unanswered(tmp_path: Path, content: Path, monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    ticks = iter(range(0, 10_000, 60))
-    monkeypatch.setattr("eqprep.commands.exam.time.monotonic", lambda: float(next(ticks)))
-    code = run_cli(["--data-dir", str(tmp_path), "exam", "--count", "8", "--minutes", "2", "--seed", "1",
-                    "--content", str(content)], "1\n" * 8, monkeypatch)
+    clock = [0.0]
+
+    class SlowStdin(io.StringIO):
+        """Each answer takes the learner 50 s of the exam clock."""
+
+        def readline(self, size: int = -1) -> str:
+            clock[0] += 50
+            return super().readline(size)
+
+    monkeypatch.setattr("eqprep.study.exam_session.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr(sys, "stdin", SlowStdin("1\n" * 8))
+    code = main(["--data-dir", str(tmp_path), "exam", "--count", "8", "--minutes", "2", "--seed", "1",
+                 "--content", str(content)])
     out = capsys.readouterr().out
     assert code == 0 and "時間切れ" in out
     verdicts = [r[2] for r in rows(tmp_path)]
-    assert len(verdicts) == 8 and verdicts[0] != "unanswered" and verdicts[-1] == "unanswered"
+    assert len(verdicts) == 8 and "unanswered" not in verdicts[:3] and set(verdicts[3:]) == {"unanswered"}
 
 
 def test_damaged_database_gives_japanese_error_and_is_untouched(tmp_path: Path, content: Path) -> None:
@@ -264,3 +273,25 @@ def test_drill_with_unknown_topic_says_so(tmp_path: Path, content: Path, monkeyp
     assert run_cli(["--data-dir", str(tmp_path), "drill", "--content", str(content), "--topic", "nope"], "",
                    monkeypatch) == 0
     assert "条件に合う問題がありません" in capsys.readouterr().out
+
+
+def test_exam_ratings_ignore_time_and_stay_out_of_the_timing_history(tmp_path: Path, content: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression (both front ends share ExamSession): correct exam answers are rated Good even when much faster
+    than the learner's drill history, and exam rows never enter the history used to rate drill answers."""
+    from eqprep.quiz import Verdict, make_item
+    from eqprep.study.exam import assemble_exam
+
+    bank = load_bank(content)
+    paper = assemble_exam(bank, 4, 3)
+    study = Study(Store.open(tmp_path), bank)
+    for question in paper:
+        for _ in range(3):
+            study.record(make_item(question, seed=1), Verdict("correct", "", ""), "x", 60_000)
+    script = "".join(f"{question.answer[0]:g}\n" for question in paper)  # type: ignore[attr-defined]
+    assert run_cli(["--data-dir", str(tmp_path), "exam", "--count", "4", "--seed", "3", "--content", str(content)],
+                   script, monkeypatch) == 0
+    [exam] = study.store.exams()
+    recorded = study.store.answers(exam_id=exam["id"])
+    assert [(r.verdict, r.rating) for r in recorded] == [("correct", 3)] * 4
+    assert study.store.correct_times([q.id for q in paper], 50) == [60_000] * 12

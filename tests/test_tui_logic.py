@@ -6,9 +6,8 @@ from collections import Counter
 from datetime import date, timedelta
 
 from eqprep.bank import load_bank
-from eqprep.bank.params import format_value
 from eqprep.quiz import make_item
-from eqprep.tui.screens.exam import clock_text, final_verdict, parse_count
+from eqprep.tui.screens.exam import clock_text, parse_count
 from eqprep.tui.screens.notes import grouped_notes, note_links, short_title
 from eqprep.tui.session import countdown_text, parse_date
 from eqprep.tui.widgets.heatmap import LEVELS, heatmap_content, level
@@ -70,11 +69,3 @@ def test_live_feedback_numeric() -> None:
     ok, message = live_feedback(item, "seven")
     assert not ok and message
 
-
-def test_exam_blank_is_unanswered_and_garbage_is_wrong() -> None:
-    """In an exam there is no retry: blank counts as unanswered, unreadable as wrong."""
-    bank = load_bank(FIXTURE_CONTENT)
-    item = make_item(bank.questions["cnn-test18"], seed=1)
-    assert final_verdict(item, "  ").status == "unanswered"
-    assert final_verdict(item, "seven").status == "wrong"
-    assert final_verdict(item, format_value(item.expected[0])).status == "correct"

@@ -82,7 +82,7 @@ async def test_self_graded_reveal_and_rate(tmp_path: Path, rating: int) -> None:
         shown = str(screen.query_one(".expected", Static).render())
         assert question.answer in shown  # type: ignore[attr-defined]
         await pilot.press(str(rating))
-        await pilot.pause()
+        await settle(pilot)
         records = app.session.study.store.answers("act-zero-init")
         assert [(r.verdict, r.rating) for r in records] == [("self", rating)]
         assert screen.state == "done"
@@ -99,7 +99,7 @@ async def test_full_review_from_home(tmp_path: Path) -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, QuizScreen)
-        for _ in range(len(screen.questions)):
+        for _ in range(screen.review.total):
             assert screen.item is not None
             await pilot.press(*answer_keys(screen.item, True))
             await settle(pilot)
@@ -143,12 +143,12 @@ async def test_note_key_waits_until_answered(tmp_path: Path) -> None:
 
 async def test_checker_crash_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """If the checker itself fails, the learner sees a Japanese message and can retry; nothing is recorded."""
-    import eqprep.tui.screens.quiz as quiz_module
+    import eqprep.study.policy as policy_module
 
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(quiz_module, "grade", broken)
+    monkeypatch.setattr(policy_module, "grade", broken)
     app = make_app(tmp_path)
     async with app.run_test() as pilot:
         await wait_loaded(pilot)

@@ -58,7 +58,7 @@ async def test_note_shows_math_and_follows_link_to_question(tmp_path: Path) -> N
         await pilot.press("enter")
         await pilot.pause()
         quiz = app.screen
-        assert isinstance(quiz, QuizScreen) and [q.id for q in quiz.questions] == ["act-sigmoid-max"]
+        assert isinstance(quiz, QuizScreen) and [q.id for q in quiz.review.questions] == ["act-sigmoid-max"]
 
 
 async def test_note_link_to_other_note_and_tree(tmp_path: Path) -> None:
@@ -82,7 +82,7 @@ async def test_note_link_to_other_note_and_tree(tmp_path: Path) -> None:
         assert screen.note_id == "activation"
         await pilot.press("q")
         await pilot.pause()
-        assert isinstance(app.screen, QuizScreen) and len(app.screen.questions) == 4
+        assert isinstance(app.screen, QuizScreen) and app.screen.review.total == 4
 
 
 async def test_search_opens_results(tmp_path: Path) -> None:
@@ -332,7 +332,7 @@ async def test_exam_time_limit_submits_automatically(tmp_path: Path) -> None:
         await wait_loaded(pilot)
         assert app.session is not None
         exam = await start_exam(pilot, 2)
-        exam.deadline -= exam.minutes * 60 + 1
+        exam.exam.deadline -= exam.exam.minutes * 60 + 1
         exam.tick()
         await settle(pilot)
         report = app.screen
@@ -360,3 +360,31 @@ async def test_workbench_reports_an_internal_failure(tmp_path: Path, monkeypatch
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert "エラー" in str(screen.query_one("#results", Static).render())
+
+
+async def test_exam_ratings_ignore_time_and_stay_out_of_the_timing_history(tmp_path: Path) -> None:
+    """Regression: the TUI exam recorded every answer with response_ms=0, so correct answers were rated Easy and
+    the zero rows dragged the timing median down until ordinary drill answers were rated Hard."""
+    from eqprep.quiz import Verdict
+
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+        assert app.session is not None
+        study = app.session.study
+        exam = await start_exam(pilot, 2)
+        for item in exam.items:
+            for _ in range(3):
+                study.record(item, Verdict("correct", "", ""), "x", 60_000)
+        for item in exam.items:
+            await pilot.press(*answer_keys(item, True))
+            await pilot.pause()
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ExamReportScreen) and app.screen.report.total.correct == 2
+        [stored] = study.store.exams()
+        recorded = study.store.answers(exam_id=stored["id"])
+        assert [(r.verdict, r.rating) for r in recorded] == [("correct", 3)] * 2
+        assert study.store.correct_times([item.question.id for item in exam.items], 50) == [60_000] * 6

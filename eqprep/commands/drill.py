@@ -5,18 +5,21 @@ from __future__ import annotations
 import argparse
 import random
 
-from eqprep.study.console import (
+from eqprep.commands._terminal import (
+    Reader,
     add_common_arguments,
-    ask,
-    describe_due,
+    ask_rating,
     fail,
     open_study,
-    prepare_item,
     read_line,
     say,
     show_item,
+    warn_skip,
 )
+from eqprep.quiz import Item
 from eqprep.study.errors import StoreError
+from eqprep.study.present import describe_due, summary_text
+from eqprep.study.review import Answer, ReviewSession
 from eqprep.study.selection import Filters
 
 
@@ -59,28 +62,39 @@ def run(args: argparse.Namespace) -> int:
             else "今は出題する問題がありません (期限の来た復習も、今日の新規枠も残っていません)。")
         return 0
     rng = random.Random(args.seed)
-    asked = correct = 0
-    for number, question in enumerate(questions, 1):
-        item = prepare_item(question, rng.randrange(2**31))
-        if item is None:
-            continue
-        show_item(item, number, len(questions), study.bank)
-        answered = ask(item, read_line)
-        if answered is None:
+    session = ReviewSession(study, questions, lambda: rng.randrange(2**31), on_skip=warn_skip)
+    while (item := session.next_item()) is not None:
+        show_item(item, session.number, session.total, study.bank)
+        answer = _ask(session, item, read_line)
+        if answer is None:
             break
+        rating = None
+        if answer.needs_rating:
+            say("模範解答:\n" + answer.verdict.expected_text)
+            if (rating := ask_rating(read_line)) is None:
+                break
         try:
-            outcome = study.record(item, answered.verdict, answered.text, answered.response_ms, answered.self_rating)
+            outcome = session.record(answer, rating)
         except StoreError as exc:
             return fail(exc)
-        asked += 1
-        correct += int(answered.verdict.status == "correct")
-        if answered.verdict.status != "self":
-            say(answered.verdict.message)
-            if answered.verdict.status != "correct":
-                say(f"正解: {answered.verdict.expected_text}")
+        if not answer.needs_rating:
+            say(answer.verdict.message)
+            if answer.verdict.status != "correct":
+                say(f"正解: {answer.verdict.expected_text}")
         say(item.explanation_text)
         say(describe_due(outcome.due, study.clock()))
         if outcome.leech:
             say("⚠ この問題は何度も忘れています (リーチ)。ノートを読み直しましょう。")
-    say(f"\n{asked} 問解答、{correct} 問正解。記録しました。")
+    say("\n" + summary_text(session.summary()) + " 記録しました。")
     return 0
+
+
+def _ask(session: ReviewSession, item: Item, read: Reader) -> Answer | None:
+    """Read lines until one can be graded ('?' = don't know); None at end of input."""
+    say("解答 (? = わからない):")
+    while (line := read()) is not None:
+        answer = session.grade(item, line)
+        if not answer.retry:
+            return answer
+        say(answer.verdict.message)
+    return None

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import time
 
-from eqprep.quiz import Item, Verdict
-from eqprep.study.console import add_common_arguments, ask, fail, open_study, prepare_item, read_line, say, show_item
+from eqprep.commands._terminal import add_common_arguments, fail, open_study, read_line, say, show_item, warn_skip
 from eqprep.study.errors import StoreError
-from eqprep.study.exam import FULL_COUNT, assemble_exam, build_report, default_minutes, format_report, unanswered
-from eqprep.study.service import Study
+from eqprep.study.exam import FULL_COUNT
+from eqprep.study.exam_session import ExamSession
+from eqprep.study.present import answer_review_lines, exam_report_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,57 +34,41 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return fail(exc)
     rng = random.Random(args.seed)
-    paper = [
-        item
-        for question in assemble_exam(study.bank, args.count, args.seed)
-        if (item := prepare_item(question, rng.randrange(2**31))) is not None
-    ]
-    if not paper:
+    exam = ExamSession.create(study, args.count, args.seed, lambda: rng.randrange(2**31), args.minutes,
+                              on_skip=warn_skip)
+    if not exam.items:
         return fail("模擬試験に出せる問題がありません。", code=1)
-    minutes = args.minutes if args.minutes is not None else default_minutes(len(paper))
-    say(f"模擬試験: {len(paper)} 問 / {minutes:g} 分。採点と解説は最後に表示します。")
+    say(f"模擬試験: {len(exam.items)} 問 / {exam.minutes:g} 分。採点と解説は最後に表示します。")
     try:
-        exam_id = study.store.start_exam(study.clock(), len(paper), minutes, args.seed)
-        verdicts = _sit(study, paper, exam_id, minutes * 60)
-        report = build_report(study.bank, [(item.question, v.status) for item, v in zip(paper, verdicts, strict=True)])
-        study.store.finish_exam(exam_id, study.clock(), report.to_dict())
+        exam.begin()
+        _sit(exam)
+        result = exam.finish()
     except StoreError as exc:
         return fail(exc)
     titles = {nid: note.title for nid, note in study.bank.notes.items()}
-    say("\n" + format_report(report, titles))
-    _review_mistakes(paper, verdicts)
+    say("\n" + exam_report_text(result.report, titles))
+    missed = answer_review_lines(result.items, result.verdicts, missed_only=True)
+    if missed:
+        say("\n間違えた問題の正解:\n" + "\n".join(missed))
     if args.json:
-        say(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        say(json.dumps(result.report.to_dict(), ensure_ascii=False, indent=1))
     return 0
 
 
-def _review_mistakes(paper: list[Item], verdicts: list[Verdict]) -> None:
-    """After the report: the correct answer of every question that did not score."""
-    missed = [(n, item, v) for n, (item, v) in enumerate(zip(paper, verdicts, strict=True), 1) if v.status != "correct"]
-    if missed:
-        say("\n間違えた問題の正解:")
-    for number, item, verdict in missed:
-        say(f"  問 {number} [{item.question.id}] 正解: {verdict.expected_text}")
-
-
-def _sit(study: Study, paper: list[Item], exam_id: int, seconds: float) -> list[Verdict]:
-    """The answering loop; after the time limit or end of input the rest is recorded as unanswered."""
-    start = time.monotonic()
-    results: list[Verdict] = []
-    closed = False
-    for number, item in enumerate(paper, 1):
-        if not closed and time.monotonic() - start > seconds:
+def _sit(exam: ExamSession) -> None:
+    """The answering loop (unreadable input is asked again); stops at the time limit or the end of input."""
+    for index, item in enumerate(exam.items):
+        if exam.time_up():
             say("\n時間切れです。残りは未解答として採点します。")
-            closed = True
-        answered = None
-        if not closed:
-            show_item(item, number, len(paper), study.bank)
-            answered = ask(item, read_line, allow_skip=True)
-        if answered is None:
-            closed = True
-            verdict, text, ms = unanswered(item), "", 0
-        else:
-            verdict, text, ms = answered.verdict, answered.text, answered.response_ms
-        study.record(item, verdict, text, ms, exam_id=exam_id)
-        results.append(verdict)
-    return results
+            return
+        show_item(item, index + 1, len(exam.items), exam.study.bank)
+        say("解答 (? = わからない) / 空行 = 飛ばす:")
+        exam.visit(index)
+        while (line := read_line()) is not None:
+            verdict = exam.answer(index, line)
+            if verdict.status != "invalid":
+                break
+            say(verdict.message)
+        if line is None:
+            return
+        exam.record(index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from eqprep.paths import data_dir
-from eqprep.study.console import fail
+from eqprep.commands._terminal import fail
 from eqprep.study.errors import StoreError
 from eqprep.study.store import Store
 from eqprep.study.transfer import import_json

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from eqprep.study.console import add_common_arguments, fail, open_study
+from eqprep.commands._terminal import add_common_arguments, fail, open_study
 from eqprep.study.errors import StoreError
 from eqprep.study.stats import compute_stats, format_stats
 

@@ -17,12 +17,11 @@ from eqprep.bank.model import (
     within,
 )
 from eqprep.bank.params import format_value
-from eqprep.quiz.item import Item
+from eqprep.quiz.item import LETTERS, Item
 from eqprep.render.math import render_markdown
 
 STATUSES = ("correct", "wrong", "invalid", "undecided", "self")
 MAX_ANSWER = 2000
-_LETTERS = "abcdefghij"
 
 
 @dataclass(frozen=True)
@@ -49,9 +48,9 @@ def expected_text(item: Item) -> str:
     q = item.question
     match q:
         case ChoiceQuestion():
-            return " / ".join(f"{_LETTERS[i]}. {render_markdown(c)}" for i, c in enumerate(item.choices) if c in q.answer)
+            return " / ".join(f"{LETTERS[i]}. {render_markdown(c)}" for i, c in enumerate(item.choices) if c in q.answer)
         case CodeChoiceQuestion():
-            return f"{_LETTERS[item.choices.index(q.answer)]}. {q.answer}"
+            return f"{LETTERS[item.choices.index(q.answer)]}. {q.answer}"
         case NumericQuestion() | ParametricQuestion():
             values = [format_value(v) for v in item.expected]
             if q.labels:
@@ -79,10 +78,10 @@ def _pick(item: Item, text: str) -> set[str] | str:
     for token in tokens:
         if token.isdigit() and 1 <= int(token) <= len(item.choices):
             picked.add(item.choices[int(token) - 1])
-        elif len(token) == 1 and token in _LETTERS[: len(item.choices)]:
-            picked.add(item.choices[_LETTERS.index(token)])
+        elif len(token) == 1 and token in LETTERS[: len(item.choices)]:
+            picked.add(item.choices[LETTERS.index(token)])
         else:
-            return f"'{token}' は選択肢にありません。1〜{len(item.choices)} か a〜{_LETTERS[len(item.choices) - 1]} で答えてください。"
+            return f"'{token}' は選択肢にありません。1〜{len(item.choices)} か a〜{LETTERS[len(item.choices) - 1]} で答えてください。"
     return picked
 
 

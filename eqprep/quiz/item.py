@@ -17,6 +17,7 @@ from eqprep.render.math import render_markdown
 
 
 BLANK_MARK = "(あ)"
+LETTERS = "abcdefghij"  # option letters, as the exam and the CLI print them
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
-"""Study core: SQLite progress store, FSRS scheduling, session selection, mock exam, stats, backup."""
+"""Study core: SQLite progress store, FSRS scheduling, selection, review and exam sessions, stats, backup."""
 
 from fsrs import Rating
 
 from eqprep.study.errors import StoreError
-from eqprep.study.exam import ExamReport, assemble_exam, build_report, format_report
+from eqprep.study.exam import ExamReport, assemble_exam, build_report
+from eqprep.study.exam_session import ExamResult, ExamSession
+from eqprep.study.review import Answer, ReviewSession, SessionSummary
 from eqprep.study.scheduling import StudyScheduler, rating_for
 from eqprep.study.selection import Filters, select_questions
 from eqprep.study.service import Leech, Outcome, Study
@@ -12,6 +14,11 @@ from eqprep.study.store import AnswerRecord, CardState, Store
 from eqprep.study.transfer import export_json, import_json
 
 __all__ = [
+    "Answer",
+    "ExamResult",
+    "ExamSession",
+    "ReviewSession",
+    "SessionSummary",
     "AnswerRecord",
     "CardState",
     "ExamReport",
@@ -27,7 +34,6 @@ __all__ = [
     "build_report",
     "compute_stats",
     "export_json",
-    "format_report",
     "format_stats",
     "import_json",
     "rating_for",

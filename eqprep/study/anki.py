@@ -8,13 +8,13 @@ from pathlib import Path
 
 from eqprep.bank.model import Bank, CodeChoiceQuestion, ParametricQuestion, Question
 from eqprep.quiz import make_item
+from eqprep.quiz.item import LETTERS
 from eqprep.quiz.grade import expected_text
 from eqprep.study.errors import StoreError
 
 MODEL_ID = 1_607_392_319
 DECK_ID = 2_059_400_110
 ANKI_SEED = 1
-LETTERS = "abcdefghij"
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE = re.compile(r"\$(.+?)\$", re.S)
 _CSS = ".card { font-family: sans-serif; font-size: 18px; text-align: left; } pre { background: #f4f4f4; }"

@@ -5,12 +5,9 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eqprep.bank.model import AREAS, Bank, Question
-
-if TYPE_CHECKING:
-    from eqprep.quiz import Item, Verdict
 
 FULL_COUNT = 100
 FULL_MINUTES = 120.0
@@ -19,14 +16,6 @@ FULL_MINUTES = 120.0
 def default_minutes(count: int) -> float:
     """Time limit scaled from the real exam (about 100 questions in 120 minutes)."""
     return round(FULL_MINUTES * count / FULL_COUNT, 1)
-
-
-def unanswered(item: Item) -> Verdict:
-    """The verdict of a question left blank in an exam: scored as a miss, with the answer to show later."""
-    from eqprep.quiz import Verdict
-    from eqprep.quiz.grade import expected_text
-
-    return Verdict("unanswered", "未解答", expected_text(item))
 
 
 def area_weights(bank: Bank) -> dict[str, int]:
@@ -147,24 +136,3 @@ def build_report(bank: Bank, results: list[tuple[Question, str]]) -> ExamReport:
         unanswered=unanswered,
         wrong=wrong,
     )
-
-
-def format_report(report: ExamReport, titles: dict[str, str] | None = None) -> str:
-    """Plain-text report in Japanese: total, the four areas, then per topic."""
-    titles = titles or {}
-    lines = [f"総合: {report.total.correct}/{report.total.total} 問正解 ({report.total.percent:.1f}%)"]
-    if report.unanswered:
-        lines.append(f"未解答: {report.unanswered} 問")
-    lines.append("")
-    lines.append("分野別 (成績表の4分野):")
-    for area, score in report.areas.items():
-        shown = f"{score.percent:5.1f}%" if score.total else "  出題なし"
-        lines.append(f"  {area:<6} {shown}  ({score.correct}/{score.total})")
-    lines.append("")
-    lines.append("トピック別:")
-    for topic, score in report.topics.items():
-        lines.append(f"  {titles.get(topic, topic)}: {score.correct}/{score.total} ({score.percent:.0f}%)")
-    if report.wrong:
-        lines.append("")
-        lines.append(f"誤答・未解答の {len(report.wrong)} 問は復習キューに入りました。")
-    return "\n".join(lines)

@@ -119,7 +119,8 @@ class Study:
         if verdict.status == "invalid":
             return Outcome(recorded=False)
         question = item.question
-        rating = rating_for(verdict.status, response_ms, self.history_ms(question), self_rating)
+        history = [] if exam_id is not None else self.history_ms(question)  # exam answers: correctness only
+        rating = rating_for(verdict.status, response_ms, history, self_rating)
         now = self.clock()
         current = self.store.card(question.id)
         updated = None if rating is None else self.scheduler.review(current, question.id, rating, now, response_ms)

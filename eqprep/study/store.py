@@ -220,13 +220,13 @@ class Store:
         return {r[0]: from_iso(r[1]) for r in rows}
 
     def correct_times(self, question_ids: list[str], limit: int) -> list[int]:
-        """Response times (ms) of the newest correct answers to any of the given questions."""
+        """Response times (ms) of the newest correct drill answers (exam rows excluded) to the given questions."""
         if not question_ids:
             return []
         marks = ",".join("?" * len(question_ids))
         with self._connect() as conn:
             rows = conn.execute(
-                f"SELECT response_ms FROM answers WHERE verdict = 'correct' AND question_id IN ({marks})"
+                f"SELECT response_ms FROM answers WHERE verdict = 'correct' AND exam_id IS NULL AND question_id IN ({marks})"
                 " ORDER BY answered_at DESC, id DESC LIMIT ?",
                 (*question_ids, limit),
             ).fetchall()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -15,9 +14,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 from eqprep.bank.model import Question
-from eqprep.quiz import Item, Verdict, grade, make_item
-from eqprep.quiz.grade import expected_text
-from eqprep.study.exam import ExamReport, assemble_exam, build_report, default_minutes, unanswered
+from eqprep.quiz import Item
+from eqprep.study.errors import StoreError
+from eqprep.study.exam import default_minutes
+from eqprep.study.exam_session import ExamResult, ExamSession
+from eqprep.study.present import answer_review_lines, exam_report_text, skip_text
 from eqprep.tui.screens.dialogs import ConfirmScreen
 from eqprep.tui.widgets.question import KIND_LABELS, QuestionView
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 DEFAULT_COUNT = 30
 NAV_WINDOW = 16
 EXAM_HINT = "番号キーで選択 (Enter / PageDown で次の問題)"
-MARKS = {"correct": "◯", "wrong": "✕", "unanswered": "―", "undecided": "△"}
 MAX_COUNT = 200
 
 
@@ -37,19 +37,6 @@ def parse_count(text: str) -> int | str:
     if not text.isdigit() or not 1 <= int(text) <= MAX_COUNT:
         return f"1〜{MAX_COUNT} の整数で入力してください。"
     return int(text)
-
-
-def final_verdict(item: Item, text: str) -> Verdict:
-    """Exam grading: blank is unanswered and unreadable input is simply wrong (no retry in an exam)."""
-    if not text.strip():
-        return unanswered(item)
-    try:
-        verdict = grade(item, text)
-    except Exception as error:  # one broken check must not lose the whole exam
-        return Verdict("undecided", f"採点できませんでした ({error})", expected_text(item))
-    if verdict.status == "invalid":
-        return Verdict("wrong", verdict.message, verdict.expected_text)
-    return verdict
 
 
 def clock_text(seconds: float) -> str:
@@ -90,12 +77,17 @@ class ExamSetupScreen(ModalScreen[None]):
         count = parse_count(event.value)
         if isinstance(count, str):
             return
-        paper = assemble_exam(self.session.bank, count, self.session.config.seed)
-        if not paper:
+        exam = ExamSession.create(self.session.study, count, self.session.config.seed, self.session.item_seed,
+                                  on_skip=self.skipped)
+        if not exam.items:
             self.query_one("#minutes", Static).update("出題できる問題がありません。")
             return
         self.dismiss(None)
-        self.app.push_screen(ExamScreen(self.session, paper, default_minutes(len(paper))))
+        self.app.push_screen(ExamScreen(self.session, exam))
+
+    def skipped(self, question: Question, error: str) -> None:
+        """A question whose content cannot be asked is left off the paper with a warning."""
+        self.notify(skip_text(question.id, error), severity="warning", markup=False)
 
     def action_close(self) -> None:
         """Cancel."""
@@ -103,11 +95,12 @@ class ExamSetupScreen(ModalScreen[None]):
 
 
 class ExamGraded(Message):
-    """All answers graded by the worker: (item, answer text, verdict) in paper order."""
+    """The worker graded and recorded the paper (or the database failed: `error`)."""
 
-    def __init__(self, results: list[tuple[Item, str, Verdict]]) -> None:
+    def __init__(self, result: ExamResult | None, error: str = "") -> None:
         super().__init__()
-        self.results = results
+        self.result = result
+        self.error = error
 
 
 class ExamScreen(Screen[None]):
@@ -124,18 +117,23 @@ class ExamScreen(Screen[None]):
         *[Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)],
     ]
 
-    def __init__(self, session: Session, paper: list[Question], minutes: float) -> None:
+    def __init__(self, session: Session, exam: ExamSession) -> None:
         super().__init__()
         self.session = session
-        self.items = [make_item(q, seed=session.item_seed()) for q in paper]
-        self.answers = [""] * len(self.items)
+        self.exam = exam
         self.flags: set[int] = set()
         self.index = 0
-        self.minutes = minutes
-        self.deadline = time.monotonic() + minutes * 60
-        self.exam_id = session.study.store.start_exam(session.study.clock(), len(paper), minutes,
-                                                      session.config.seed)
         self.closed = False
+
+    @property
+    def items(self) -> list[Item]:
+        """The paper."""
+        return self.exam.items
+
+    @property
+    def answers(self) -> list[str]:
+        """What is typed or selected for each question so far."""
+        return self.exam.texts
 
     def compose(self) -> ComposeResult:
         """Status with timer, navigator, question, footer."""
@@ -145,19 +143,24 @@ class ExamScreen(Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
-        """First question and the one-second timer."""
+        """Exam row written in a worker, first question, and the one-second timer."""
+        self._begin()
         await self.show(0)
         self.set_interval(1.0, self.tick)
 
-    def left_seconds(self) -> float:
-        """Seconds until the time limit."""
-        return self.deadline - time.monotonic()
+    @work(thread=True, group="exam-begin", exit_on_error=False)
+    def _begin(self) -> None:
+        """Create the exam row off the UI thread (closing the paper creates it if this has not yet)."""
+        try:
+            self.exam.begin()
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error", markup=False)
 
     def tick(self) -> None:
         """Update the clock; submit automatically when time is up."""
         if self.closed:
             return
-        if self.left_seconds() <= 0:
+        if self.exam.time_up():
             self.notify("時間切れです。採点します。", markup=False)
             self.grade_all()
             return
@@ -165,10 +168,10 @@ class ExamScreen(Screen[None]):
 
     def update_status(self) -> None:
         """Status line and navigator cells (◯ answered, ⚑ flagged, [n] current)."""
-        done = sum(1 for a in self.answers if a.strip())
+        done = self.exam.answered
         kind = KIND_LABELS.get(self.items[self.index].question.kind, "")
         self.query_one("#status", Static).update(
-            f"模擬試験  {self.index + 1}/{len(self.items)} {kind}  残り {clock_text(self.left_seconds())}"
+            f"模擬試験  {self.index + 1}/{len(self.items)} {kind}  残り {clock_text(self.exam.left_seconds())}"
             f"  解答済 {done}  フラグ {len(self.flags)}"
         )
         first = max(0, min(self.index - NAV_WINDOW // 2, len(self.answers) - NAV_WINDOW))
@@ -186,12 +189,13 @@ class ExamScreen(Screen[None]):
     def save(self) -> None:
         """Keep what is typed or selected for the current question."""
         for view in self.query("#question").results(QuestionView):
-            self.answers[self.index] = view.answer_text()
+            self.exam.set_answer(self.index, view.answer_text())
 
     async def show(self, index: int) -> None:
         """Switch to question `index`, restoring its saved answer."""
         self.save()
         self.index = index
+        self.exam.visit(index)
         body = self.query_one("#body", VerticalScroll)
         await body.remove_children()
         view = QuestionView(self.items[index], choice_hint=EXAM_HINT, id="question")
@@ -253,29 +257,29 @@ class ExamScreen(Screen[None]):
             self.grade_all()
 
     def grade_all(self) -> None:
-        """Close the paper and grade in a worker."""
+        """Close the paper and grade and record it in a worker."""
         if self.closed:
             return
         self.save()
         self.closed = True
         self.query_one("#status", Static).update("採点中…")
-        self._grade(list(zip(self.items, self.answers, strict=True)))
+        self._finish()
 
     @work(thread=True, exclusive=True, group="exam", exit_on_error=False)
-    def _grade(self, pairs: list[tuple[Item, str]]) -> None:
-        """Grade every answer (formula answers may need SymPy)."""
-        self.post_message(ExamGraded([(item, text, final_verdict(item, text)) for item, text in pairs]))
+    def _finish(self) -> None:
+        """Grade every answer (formula answers may need SymPy), record them and store the report."""
+        try:
+            self.post_message(ExamGraded(self.exam.finish()))
+        except StoreError as error:
+            self.post_message(ExamGraded(None, error.message))
 
     @on(ExamGraded)
     def exam_graded(self, message: ExamGraded) -> None:
-        """Record every answer (mistakes enter the review queue), store the report, show it."""
-        study = self.session.study
-        for item, text, verdict in message.results:
-            study.record(item, verdict, text, 0, exam_id=self.exam_id)
-        report = build_report(self.session.bank, [(item.question, v.status) for item, _, v in message.results])
-        study.store.finish_exam(self.exam_id, study.clock(), report.to_dict())
-        review = [answer_line(number, item, verdict) for number, (item, _, verdict) in enumerate(message.results, 1)]
-        self.app.switch_screen(ExamReportScreen(self.session, report, review))
+        """Show the report (mistakes are already in the review queue)."""
+        if message.result is None:
+            self.notify(message.error, severity="error", markup=False)
+            return
+        self.app.switch_screen(ExamReportScreen(self.session, message.result))
 
     def action_abandon(self) -> None:
         """Leave without grading (after confirmation)."""
@@ -283,53 +287,24 @@ class ExamScreen(Screen[None]):
                              lambda yes: self.app.pop_screen() if yes else None)
 
 
-def answer_line(number: int, item: Item, verdict: Verdict) -> str:
-    """One line of the answer review: mark, question id and the correct answer."""
-    mark = MARKS.get(verdict.status, "?")
-    return f"{number:>3} {mark} {item.question.id}  正解: {verdict.expected_text}"
-
-
-def bar(percent: float, width: int = 20) -> str:
-    """A text bar for a percentage."""
-    filled = round(width * percent / 100)
-    return "█" * filled + "░" * (width - filled)
-
-
-def report_text(report: ExamReport, titles: dict[str, str]) -> str:
-    """The area report in Japanese with bars."""
-    total = report.total
-    lines = [f"総合  {total.correct}/{total.total} 問正解  {total.percent:.1f}%", ""]
-    if report.unanswered:
-        lines.insert(1, f"未解答 {report.unanswered} 問")
-    lines.append("分野別 (成績表の4分野)")
-    for area, score in report.areas.items():
-        shown = f"{bar(score.percent)} {score.percent:5.1f}% ({score.correct}/{score.total})" if score.total else "出題なし"
-        lines.append(f"  {area}  {shown}")
-    lines += ["", "トピック別"]
-    for topic, score in report.topics.items():
-        lines.append(f"  {titles.get(topic, topic)}: {score.correct}/{score.total} ({score.percent:.0f}%)")
-    if report.wrong:
-        lines += ["", f"誤答・未解答の {len(report.wrong)} 問は復習キューに入りました。"]
-    return "\n".join(lines)
-
-
 class ExamReportScreen(Screen[None]):
     """Score report after a mock exam."""
 
     BINDINGS = [Binding("escape,enter", "app.pop_screen", "ホームへ")]
 
-    def __init__(self, session: Session, report: ExamReport, review: list[str]) -> None:
+    def __init__(self, session: Session, result: ExamResult) -> None:
         super().__init__()
         self.session = session
-        self.report = report
-        self.review = review
+        self.result = result
+        self.report = result.report
 
     def compose(self) -> ComposeResult:
         """Title and the report."""
         titles = {nid: note.title for nid, note in self.session.bank.notes.items()}
         yield Static("模擬試験の結果", classes="title", markup=False)
         with VerticalScroll():
-            yield Static(report_text(self.report, titles), id="report", markup=False)
+            yield Static(exam_report_text(self.report, titles), id="report", markup=False)
             yield Static("解答の確認", classes="title", markup=False)
-            yield Static("\n".join(self.review), id="review", markup=False)
+            review = answer_review_lines(self.result.items, self.result.verdicts)
+            yield Static("\n".join(review), id="review", markup=False)
         yield Footer()

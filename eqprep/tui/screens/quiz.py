@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -15,8 +13,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from eqprep.bank.model import Question
-from eqprep.quiz import Item, Verdict, grade, make_item
+from eqprep.quiz import Item
+from eqprep.study.errors import StoreError
+from eqprep.study.present import skip_text, summary_text
+from eqprep.study.review import Answer, ReviewSession
 from eqprep.study.scheduling import RATING_NAMES
+from eqprep.study.service import Outcome
 from eqprep.tui.widgets.feedback import Feedback
 from eqprep.tui.widgets.question import CHOICE_KINDS, KIND_LABELS, QuestionView
 
@@ -28,13 +30,23 @@ RATE_HINT = "自己評価: 1 Again / 2 Hard / 3 Good / 4 Easy"
 
 
 class Graded(Message):
-    """A grading worker finished (expression answers may take a SymPy round-trip)."""
+    """A grading worker finished and, for a gradable answer, recorded it (expression answers may take SymPy)."""
 
-    def __init__(self, item: Item, text: str, verdict: Verdict) -> None:
+    def __init__(self, answer: Answer, outcome: Outcome | None, error: str = "") -> None:
         super().__init__()
-        self.item = item
-        self.text = text
-        self.verdict = verdict
+        self.answer = answer
+        self.outcome = outcome
+        self.error = error
+
+
+class Rated(Message):
+    """A self-rated answer was recorded by a worker."""
+
+    def __init__(self, answer: Answer, rating: int, error: str = "") -> None:
+        super().__init__()
+        self.answer = answer
+        self.rating = rating
+        self.error = error
 
 
 class DerivationReady(Message):
@@ -46,27 +58,8 @@ class DerivationReady(Message):
         self.text = text
 
 
-def safe_grade(item: Item, text: str) -> Verdict:
-    """grade(), but an unexpected checker failure asks the learner to retry instead of hanging the screen."""
-    try:
-        return grade(item, text)
-    except Exception as error:  # the learner must see a message, never a stuck screen or a traceback
-        return Verdict("invalid", f"採点中にエラーが起きました。入力を変えてもう一度どうぞ ({error})", "")
-
-
-def session_summary(results: Counter[str], total: int) -> str:
-    """Japanese end-of-session summary line."""
-    done = sum(results.values())
-    parts = [f"{done}/{total} 問に解答", f"正解 {results['correct']}", f"不正解 {results['wrong']}"]
-    if results["self"]:
-        parts.append(f"自己採点 {results['self']}")
-    if results["undecided"]:
-        parts.append(f"判定不能 {results['undecided']}")
-    return "お疲れさまでした。" + "、".join(parts) + "。"
-
-
 class QuizScreen(Screen[None]):
-    """Asks a list of questions in order; every graded answer is recorded immediately."""
+    """Asks a list of questions in order; every graded answer is recorded at once, in a worker."""
 
     BINDINGS = [
         Binding("enter", "submit", "解答/次へ"),
@@ -79,15 +72,11 @@ class QuizScreen(Screen[None]):
     def __init__(self, session: Session, questions: list[Question], title: str) -> None:
         super().__init__()
         self.session = session
-        self.questions = questions
+        self.review = ReviewSession(session.study, questions, session.item_seed, on_skip=self.skipped)
         self.heading = title
-        self.index = 0
-        self.state = "answering"  # answering -> grading -> graded | rating -> done
+        self.state = "answering"  # answering -> grading -> graded | rating -> saving -> done
         self.item: Item | None = None
-        self.verdict: Verdict | None = None
-        self.answer = ""
-        self.started = time.monotonic()
-        self.results: Counter[str] = Counter()
+        self.answer: Answer | None = None
 
     def compose(self) -> ComposeResult:
         """Status bar, scrolling question body, footer."""
@@ -99,31 +88,35 @@ class QuizScreen(Screen[None]):
         """Show the first question."""
         await self.show_question()
 
+    def skipped(self, question: Question, error: str) -> None:
+        """A question whose content cannot be asked is skipped with a warning."""
+        self.notify(skip_text(question.id, error), severity="warning", markup=False)
+
     # --- flow -------------------------------------------------------------------------------
 
     async def show_question(self) -> None:
-        """Mount the current question, or the summary when the list is done."""
+        """Mount the next question, or the summary when the list is done."""
         body = self.query_one("#body", VerticalScroll)
         await body.remove_children()
-        if self.index >= len(self.questions):
+        self.item = self.review.next_item()
+        self.answer = None
+        if self.item is None:
             self.state = "done"
             self.query_one("#status", Static).update(f"{self.heading} ─ 終了")
-            await body.mount(Static(session_summary(self.results, len(self.questions)) + "\n\nEsc / Enter: 戻る",
-                              id="summary", markup=False))
+            await body.mount(Static(summary_text(self.review.summary()) + "\n\nEsc / Enter: 戻る",
+                                    id="summary", markup=False))
             return
-        question = self.questions[self.index]
-        self.item = make_item(question, seed=self.session.item_seed())
-        self.verdict = None
+        question = self.item.question
         self.state = "answering"
         self.refresh_bindings()
         source = f" ─ {question.source}" if question.source else ""
         self.query_one("#status", Static).update(
-            f"{self.heading}  {self.index + 1}/{len(self.questions)}  {KIND_LABELS.get(question.kind, question.kind)}{source}"
+            f"{self.heading}  {self.review.number}/{self.review.total}  "
+            f"{KIND_LABELS.get(question.kind, question.kind)}{source}"
         )
         view = QuestionView(self.item, id="question")
         await body.mount(view)
         body.scroll_home(animate=False)
-        self.started = time.monotonic()
         self.call_after_refresh(view.focus_input)
 
     @property
@@ -141,50 +134,76 @@ class QuizScreen(Screen[None]):
             self.action_leave()
 
     def submit(self) -> None:
-        """Grade the current answer in a worker (SymPy checks must not block the UI)."""
+        """Grade the current answer in a worker (SymPy checks and the database write must not block the UI)."""
         if self.item is None:
             return
         if self.view.kind in CHOICE_KINDS and not self.view.selected:
             self.notify("選択肢を番号キーで選んでから Enter を押してください。", severity="warning", markup=False)
             return
         self.state = "grading"
-        self.answer = self.view.answer_text()
         self.view.show_preview(True, "採点中…")
-        self._grade(self.item, self.answer)
+        self._grade(self.item, self.view.answer_text())
 
     @work(thread=True, exclusive=True, group="grade", exit_on_error=False)
     def _grade(self, item: Item, text: str) -> None:
-        """Grade off the UI thread and post the verdict (a checker crash becomes a retryable message)."""
-        self.post_message(Graded(item, text, safe_grade(item, text)))
+        """Grade, and record unless the learner must retype or self-rate first; post the result."""
+        answer = self.review.grade(item, text)
+        if answer.retry or answer.needs_rating:
+            self.post_message(Graded(answer, None))
+            return
+        try:
+            self.post_message(Graded(answer, self.review.record(answer)))
+        except StoreError as error:
+            self.post_message(Graded(answer, None, error.message))
 
     @on(Graded)
     def graded(self, message: Graded) -> None:
-        """Record and show the verdict; unreadable input asks again without recording."""
-        if message.item is not self.item:
+        """Show the verdict; unreadable input asks again without recording."""
+        answer = message.answer
+        if answer.item is not self.item:
             return
-        verdict = message.verdict
-        if verdict.status == "invalid":
+        if answer.retry:
             self.state = "answering"
-            self.view.show_preview(False, verdict.message)
+            self.view.show_preview(False, answer.verdict.message)
             self.view.focus_input()
             return
-        self.verdict = verdict
+        self.answer = answer
         self.refresh_bindings()
         self.view.freeze()
         self.view.show_preview(True, "")
-        if verdict.status == "self":
+        if message.error:
+            self.notify(message.error, severity="error", markup=False)
+        if answer.needs_rating:
             self.state = "rating"
-            self.view.mount(Feedback(message.item, verdict, RATE_HINT))
+            self.view.mount(Feedback(answer.item, answer.verdict, RATE_HINT))
         else:
-            outcome = self.session.study.record(message.item, verdict, message.text, self.elapsed_ms())
-            self.results[verdict.status] += 1
-            note = "  ★ 何度も忘れている問題 (leech) です。ノートを見直しましょう。" if outcome.leech else ""
+            leech = message.outcome is not None and message.outcome.leech
+            note = "  ★ 何度も忘れている問題 (leech) です。ノートを見直しましょう。" if leech else ""
             self.state = "graded"
-            self.view.mount(Feedback(message.item, verdict, NEXT_HINT + note))
+            self.view.mount(Feedback(answer.item, answer.verdict, NEXT_HINT + note))
         self.set_focus(None)
         self.call_after_refresh(self.query_one("#body", VerticalScroll).scroll_end, animate=False)
-        if message.item.question.derivation:
-            self._derive(message.item, message.item.question.derivation)
+        if answer.item.question.derivation:
+            self._derive(answer.item, answer.item.question.derivation)
+
+    @work(thread=True, exclusive=True, group="rate", exit_on_error=False)
+    def _rate(self, answer: Answer, rating: int) -> None:
+        """Record a self-rated answer off the UI thread."""
+        try:
+            self.review.record(answer, self_rating=rating)
+        except StoreError as error:
+            self.post_message(Rated(answer, rating, error.message))
+            return
+        self.post_message(Rated(answer, rating))
+
+    @on(Rated)
+    async def rated(self, message: Rated) -> None:
+        """Confirm the self-rating and move on."""
+        if message.error:
+            self.notify(message.error, severity="error", markup=False)
+        else:
+            self.notify(f"評価: {RATING_NAMES[message.rating]}", markup=False)
+        await self.show_question()
 
     @work(thread=True, exclusive=True, group="derive", exit_on_error=False)
     def _derive(self, item: Item, derivation_id: str) -> None:
@@ -206,25 +225,17 @@ class QuizScreen(Screen[None]):
             return None
         return True
 
-    def elapsed_ms(self) -> int:
-        """Time since the question appeared."""
-        return int((time.monotonic() - self.started) * 1000)
-
     async def action_digit(self, number: int) -> None:
         """Number keys: pick an option, or self-rate after the reveal."""
         if self.state == "answering":
             self.view.toggle(number)
-        elif self.state == "rating" and 1 <= number <= 4 and self.item and self.verdict:
-            self.session.study.record(self.item, self.verdict, self.answer, self.elapsed_ms(), self_rating=number)
-            self.results["self"] += 1
-            self.notify(f"評価: {RATING_NAMES[number]}", markup=False)
-            self.index += 1
-            await self.show_question()
+        elif self.state == "rating" and 1 <= number <= 4 and self.answer is not None:
+            self.state = "saving"
+            self._rate(self.answer, number)
 
     async def action_next(self) -> None:
         """Go to the next question once this one is graded."""
         if self.state == "graded":
-            self.index += 1
             await self.show_question()
 
     def action_open_note(self) -> None:
