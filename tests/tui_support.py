@@ -27,10 +27,16 @@ def make_app(data_dir: Path, content: Path = FIXTURE_CONTENT, seed: int = 7) -> 
     return EqprepApp(config, warm_up=False)
 
 
-async def settle(pilot: Pilot[int]) -> None:
-    """Let workers finish and the UI process the messages they posted."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+async def settle(pilot: Pilot[int], rounds: int = 3) -> None:
+    """Let workers finish and the UI process the messages they posted.
+
+    Several rounds: a key press may start a worker only once its message is handled (Input.Submitted), and a
+    worker's result may start another (grading, then the derivation check), so one round can return early
+    on a loaded machine.
+    """
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 async def wait_loaded(pilot: Pilot[int]) -> None:
