@@ -1,4 +1,4 @@
-"""Cache of parsed TOML question files, keyed by path, size and mtime, so large banks load fast."""
+"""Cache of parsed TOML question files keyed by a hash of their content; a bad cache only costs speed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-_VERSION = 1
+from eqprep.bank.packfiles import MAX_DEPTH, nesting_depth
+
+_VERSION = 2
+_MAX_CACHE_BYTES = 128 * 1024 * 1024
 
 
 def _cache_file(root: Path) -> Path:
@@ -24,37 +27,50 @@ def _cache_file(root: Path) -> Path:
     return base / f"bank-{digest}.json"
 
 
+def content_hash(text: str) -> str:
+    """What identifies a file's content (size and mtime can stay the same across an edit)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _valid_entry(entry: Any) -> bool:
+    """An entry has the shape `put` writes: hash, a shallow-enough dict and a list of line numbers."""
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("hash"), str)
+        and isinstance(entry.get("data"), dict)
+        and isinstance(entry.get("lines"), list)
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in entry["lines"])
+    )
+
+
 class ParseCache:
-    """Parsed files from the last load; entries are trusted only while size and mtime match."""
+    """Parsed files from the last load; an entry is used only when its content hash matches."""
 
     def __init__(self, root: Path) -> None:
-        """Read the cache for `root`; a missing or damaged cache is simply empty."""
+        """Read the cache for `root`; a missing, damaged or oversized cache is simply empty."""
         self.path = _cache_file(root)
         self.entries: dict[str, Any] = {}
         self.dirty = False
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("version") == _VERSION:
-                self.entries = data["files"]
-        except (OSError, ValueError, KeyError, AttributeError):
+            if self.path.stat().st_size <= _MAX_CACHE_BYTES:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                if isinstance(data, dict) and data.get("version") == _VERSION and isinstance(data.get("files"), dict):
+                    self.entries = data["files"]
+        except (OSError, ValueError, RecursionError, MemoryError):
             self.entries = {}
 
-    @staticmethod
-    def _stamp(path: Path) -> list[int]:
-        """Size and modification time: what invalidates an entry."""
-        st = path.stat()
-        return [st.st_size, st.st_mtime_ns]
-
-    def get(self, path: Path) -> tuple[dict[str, Any], list[int]] | None:
-        """Parsed data and `[[question]]` header lines, if still valid."""
+    def get(self, path: Path, text: str) -> tuple[dict[str, Any], list[int]] | None:
+        """Parsed data and `[[question]]` header lines, if the entry is well-formed and for this content."""
         entry = self.entries.get(str(path))
-        if entry and entry["stamp"] == self._stamp(path):
-            return entry["data"], entry["lines"]
-        return None
+        if not _valid_entry(entry) or entry["hash"] != content_hash(text):
+            return None
+        if nesting_depth(entry["data"]) > MAX_DEPTH:
+            return None
+        return entry["data"], entry["lines"]
 
-    def put(self, path: Path, data: dict[str, Any], lines: list[int]) -> None:
+    def put(self, path: Path, text: str, data: dict[str, Any], lines: list[int]) -> None:
         """Remember a freshly parsed file."""
-        self.entries[str(path)] = {"stamp": self._stamp(path), "data": data, "lines": lines}
+        self.entries[str(path)] = {"hash": content_hash(text), "data": data, "lines": lines}
         self.dirty = True
 
     def save(self, keep: set[str]) -> None:
@@ -64,11 +80,14 @@ class ParseCache:
             del self.entries[name]
         if not (self.dirty or stale):
             return
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         try:
             text = json.dumps({"version": _VERSION, "files": self.entries}, ensure_ascii=False)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, self.path)
-        except (OSError, TypeError, ValueError):  # unwritable dir, or TOML values (dates) JSON cannot keep
-            pass
+        except (OSError, TypeError, ValueError, RecursionError):  # unwritable dir, or values JSON cannot keep
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass

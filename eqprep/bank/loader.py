@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from eqprep.bank.model import (
     SyllabusItem,
 )
 from eqprep.bank.cache import ParseCache
+from eqprep.bank.packfiles import PackReader, parse_toml
 from eqprep.paths import content_root
 
 _KIND_CLASS: dict[str, type[Question]] = {
@@ -36,7 +36,6 @@ _KIND_CLASS: dict[str, type[Question]] = {
 }
 _COMMON_REQUIRED = ("id", "topic", "kind", "tags", "prompt", "explanation")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_TOML_LINE_RE = re.compile(r"at line (\d+)")
 _FRONT_RE = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n", re.S)
 
 
@@ -51,75 +50,70 @@ def load_bank(root: Path | str | None = None, use_cache: bool = True) -> Bank:
     if not base.is_dir():
         bank.problems.append(Problem(base, None, "コンテンツのフォルダが見つかりません"))
         return bank
-    _load_syllabus(base / "syllabus.toml", bank)
-    for path in sorted((base / "notes").rglob("*.md")):
-        _load_note(path, bank)
+    reader = PackReader(base, bank.problems)
+    _load_syllabus(base / "syllabus.toml", bank, reader)
+    for path in reader.files(base / "notes", ".md"):
+        _load_note(path, bank, reader)
     cache = ParseCache(base) if use_cache else None
-    paths = sorted((base / "questions").rglob("*.toml"))
+    paths = reader.files(base / "questions", ".toml")
     for path in paths:
-        _load_questions(path, bank, cache)
+        _load_questions(path, bank, cache, reader)
     if cache:
         cache.save(keep={str(p) for p in paths})
     return bank
 
 
-def _read_toml(path: Path, bank: Bank) -> tuple[dict[str, Any], str] | None:
-    """Parse a TOML file, reporting syntax errors with their line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        match = _TOML_LINE_RE.search(str(exc))
-        line = int(match.group(1)) if match else (text.count("\n") or 1)  # "at end of document"
-        bank.problems.append(Problem(path, line, f"TOML の構文エラー: {exc}"))
-    except (OSError, UnicodeDecodeError) as exc:
-        bank.problems.append(Problem(path, None, f"ファイルを読めません: {exc}"))
-    return None
-
-
-def _load_syllabus(path: Path, bank: Bank) -> None:
+def _load_syllabus(path: Path, bank: Bank, reader: PackReader) -> None:
     """Read syllabus items (id, name, area, option)."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         bank.problems.append(Problem(path, None, "syllabus.toml がありません"))
         return
-    parsed = _read_toml(path, bank)
+    text = reader.read(path)
+    parsed = parse_toml(text, path, bank.problems) if text is not None else None
     if parsed is None:
         return
-    for raw in parsed[0].get("item", []):
+    items = parsed.get("item", [])
+    if not isinstance(items, list):
+        bank.problems.append(Problem(path, None, "[[item]] の表の並びにしてください"))
+        return
+    for raw in items:
+        if not isinstance(raw, dict):
+            bank.problems.append(Problem(path, None, f"シラバス項目は表にしてください: {str(raw)[:80]}"))
+            continue
         try:
             item = SyllabusItem(str(raw["id"]), str(raw["name"]), str(raw["area"]), bool(raw.get("option", False)))
         except KeyError as exc:
-            bank.problems.append(Problem(path, None, f"シラバス項目に {exc.args[0]} がありません: {raw}"))
+            bank.problems.append(Problem(path, None, f"シラバス項目に {exc.args[0]} がありません: {str(raw)[:80]}"))
             continue
         bank.syllabus[item.id] = item
 
 
-def _load_note(path: Path, bank: Bank) -> None:
+def _load_note(path: Path, bank: Bank, reader: PackReader) -> None:
     """Read one note: `+++` TOML front matter, then Markdown."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        bank.problems.append(Problem(path, None, f"ファイルを読めません: {exc}"))
+    text = reader.read(path)
+    if text is None:
         return
     match = _FRONT_RE.match(text)
     if not match:
         bank.problems.append(Problem(path, 1, "先頭に +++ で囲んだ front matter (id, title, tags) がありません"))
         return
-    try:
-        meta = tomllib.loads(match.group(1))
-    except tomllib.TOMLDecodeError as exc:
-        bank.problems.append(Problem(path, 1, f"front matter の TOML 構文エラー: {exc}"))
+    meta = parse_toml(match.group(1), path, bank.problems, "front matter の TOML")
+    if meta is None:
         return
     missing = [k for k in ("id", "title", "tags") if k not in meta]
     if missing:
         bank.problems.append(Problem(path, 1, f"front matter に {', '.join(missing)} がありません"))
         return
+    tags, order = meta["tags"], meta.get("order", 1000)
+    if not isinstance(tags, list) or not isinstance(order, int) or isinstance(order, bool):
+        bank.problems.append(Problem(path, 1, "front matter の tags は文字列のリスト、order は整数にしてください"))
+        return
     note = Note(
         id=str(meta["id"]),
         title=str(meta["title"]),
         body=text[match.end():],
-        tags=tuple(str(t) for t in meta["tags"]),
-        order=int(meta.get("order", 1000)),
+        tags=tuple(str(t) for t in tags),
+        order=order,
         area=path.parent.name,
         path=path,
         body_line=text[: match.end()].count("\n") + 1,
@@ -135,23 +129,33 @@ def _question_lines(text: str) -> list[int]:
     return [i for i, line in enumerate(text.splitlines(), 1) if line.strip() == "[[question]]"]
 
 
-def _load_questions(path: Path, bank: Bank, cache: ParseCache | None) -> None:
+def _load_questions(path: Path, bank: Bank, cache: ParseCache | None, reader: PackReader) -> None:
     """Read every `[[question]]` of one file; a bad question never hides the others."""
-    cached = cache.get(path) if cache else None
+    text = reader.read(path)
+    if text is None:
+        return
+    cached = cache.get(path, text) if cache else None
     if cached:
         data, lines = cached
     else:
-        parsed = _read_toml(path, bank)
+        parsed = parse_toml(text, path, bank.problems)
         if parsed is None:
             return
-        data, lines = parsed[0], _question_lines(parsed[1])
+        data, lines = parsed, _question_lines(text)
         if cache:
-            cache.put(path, data, lines)
+            cache.put(path, text, data, lines)
     unknown_top = set(data) - {"question"}
     if unknown_top:
-        bank.problems.append(Problem(path, None, f"不明なトップレベルのキー: {', '.join(sorted(unknown_top))}"))
-    for index, raw in enumerate(data.get("question", [])):
+        bank.problems.append(Problem(path, 1, f"不明なトップレベルのキー: {', '.join(sorted(unknown_top))[:200]}"))
+    questions = data.get("question", [])
+    if not isinstance(questions, list):
+        bank.problems.append(Problem(path, 1, "question は [[question]] の並びにしてください"))
+        return
+    for index, raw in enumerate(questions):
         line = lines[index] if index < len(lines) else None
+        if not isinstance(raw, dict):
+            bank.problems.append(Problem(path, line or 1, "[[question]] は表にしてください"))
+            continue
         qid = raw.get("id") if isinstance(raw.get("id"), str) else None
         try:
             question = build_question(raw, path, line)

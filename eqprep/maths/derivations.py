@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
@@ -80,12 +79,17 @@ def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, str]:
     return dict(value)
 
 
-def load_file(path: Path) -> Derivation:
-    """Read one derivation file; raises DerivationError with a Japanese message."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise DerivationError(f"{path.name}: 読み込めません ({error})") from None
+def load_file(path: Path, root: Path | None = None) -> Derivation:
+    """Read one derivation file (a regular file inside `root`); raises DerivationError with a Japanese message."""
+    from eqprep.bank.packfiles import PackReader, parse_toml
+
+    problems: list = []
+    text = PackReader(root or path.parent, problems).read(path)
+    data = parse_toml(text, path, problems) if text is not None else None
+    if data is None:
+        problem = problems[0]
+        where = f"{path.name}:{problem.line}" if problem.line else path.name
+        raise DerivationError(f"{where}: 読み込めません ({problem.message})")
     for key in ("id", "title", "summary"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise DerivationError(f"{path.name}: '{key}' (文字列) が必要です。")
@@ -116,7 +120,7 @@ def load_derivations(root: Path | None = None, errors: list[str] | None = None) 
     result: dict[str, Derivation] = {}
     for path in sorted(folder.glob("*.toml")):
         try:
-            derivation = load_file(path)
+            derivation = load_file(path, root)
             if derivation.id in result:
                 raise DerivationError(f"{path.name}: id '{derivation.id}' が重複しています。")
         except DerivationError as error:
