@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from eqprep.bank.model import Bank
 
-MIN_QUESTIONS = 3
+MIN_QUESTIONS = 6
+MIN_OPTION_QUESTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,8 @@ class CoverageRow:
 
     @property
     def ok(self) -> bool:
-        """Covered: at least one note and MIN_QUESTIONS questions."""
-        return self.notes > 0 and self.questions >= MIN_QUESTIONS
+        """Covered: a note, and MIN_QUESTIONS questions (MIN_OPTION_QUESTIONS for an option item)."""
+        return self.notes > 0 and self.questions >= (MIN_OPTION_QUESTIONS if self.option else MIN_QUESTIONS)
 
 
 def coverage(bank: Bank) -> list[CoverageRow]:

@@ -7,7 +7,7 @@ import time
 from collections import Counter
 
 from eqprep.bank import load_bank
-from eqprep.bank.coverage import MIN_QUESTIONS, CoverageRow, coverage
+from eqprep.bank.coverage import MIN_OPTION_QUESTIONS, MIN_QUESTIONS, CoverageRow, coverage
 from eqprep.bank.validate import validate
 
 
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--coverage",
         action="store_true",
-        help=f"シラバス項目ごとのノート数・問題数を表示し、ノートがない/問題が {MIN_QUESTIONS} 問未満の項目も問題として扱う",
+        help=f"シラバス項目ごとのノート数・問題数を表示し、ノートがない/問題が {MIN_QUESTIONS} 問未満 (オプション項目は {MIN_OPTION_QUESTIONS} 問未満) の項目も問題として扱う",
     )
     parser.set_defaults(func=run)
 
