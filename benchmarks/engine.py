@@ -1,10 +1,12 @@
-"""Benchmark: one full training step (forward, loss, backward, SGD update) of the NumPy engine vs PyTorch eager.
+"""Benchmark: one full training step (forward, loss, backward, SGD update) of the NumPy engine vs two references.
 
-Both sides run on one thread (BLAS/OpenMP pinned below, before NumPy is imported), float32, with the
-same network, starting weights (copied from the engine; the initial losses are checked to agree),
-batch and data; repetitions are interleaved so machine noise hits both alike.
-Prints the median time per step and the ratio torch_time / engine_time (> 1: the engine is faster).
-Without PyTorch installed it prints that the reference is missing and reports absolute times only.
+References: PyTorch eager, and the textbook's layers ("Deep Learning from Scratch" style: im2col +
+np.dot convolution, im2col + argmax pooling, boolean-mask ReLU, softmax + cross-entropy with +1e-7),
+written here from the formulas in plain NumPy. All run on one thread (BLAS/OpenMP pinned below,
+before NumPy is imported), float32, with the same network, starting weights (copied from the engine;
+the initial losses are checked to agree), batch and data; repetitions are interleaved so machine noise
+hits all alike. Prints the median time per step and the ratios reference_time / engine_time (> 1: the
+engine is faster). Without PyTorch installed the torch column is left out.
 
 Usage: python benchmarks/engine.py [--repeat 9] [--steps 30] [--only cnn]
 """
@@ -99,6 +101,137 @@ def torch_step(name: str, net: Any, x: np.ndarray, t: np.ndarray) -> Callable[[]
     return step
 
 
+def _ref_im2col(x: np.ndarray, fh: int, fw: int, stride: int) -> tuple[np.ndarray, int, int]:
+    """Textbook-layout patches (N·OH·OW, C·FH·FW) of an unpadded input, one strided slice per filter offset."""
+    n, c, h, w = x.shape
+    oh, ow = (h - fh) // stride + 1, (w - fw) // stride + 1
+    col = np.empty((n, c, fh, fw, oh, ow), dtype=x.dtype)
+    for i in range(fh):
+        for j in range(fw):
+            col[:, :, i, j] = x[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
+    return col.transpose(0, 4, 5, 1, 2, 3).reshape(n * oh * ow, -1), oh, ow
+
+
+def _ref_col2im(col: np.ndarray, shape: tuple[int, ...], fh: int, fw: int, stride: int, oh: int, ow: int
+                ) -> np.ndarray:
+    """Inverse of _ref_im2col for gradients: add every patch entry back onto its pixel."""
+    n, c, h, w = shape
+    col = col.reshape(n, oh, ow, c, fh, fw).transpose(0, 3, 4, 5, 1, 2)
+    dx = np.zeros(shape, dtype=col.dtype)
+    for i in range(fh):
+        for j in range(fw):
+            dx[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride] += col[:, :, i, j]
+    return dx
+
+
+class _RefAffine:
+    """y = x·W + b."""
+
+    def __init__(self, params: dict, k: int) -> None:
+        self.params, self.k = params, k
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.shape, self.x = x.shape, x.reshape(x.shape[0], -1)
+        return np.dot(self.x, self.params[f"W{self.k}"]) + self.params[f"b{self.k}"]
+
+    def backward(self, dout: np.ndarray, grads: dict) -> np.ndarray:
+        grads[f"W{self.k}"], grads[f"b{self.k}"] = np.dot(self.x.T, dout), dout.sum(axis=0)
+        return np.dot(dout, self.params[f"W{self.k}"].T).reshape(self.shape)
+
+
+class _RefRelu:
+    """max(0, x) with the boolean mask x ≤ 0."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.mask = x <= 0
+        out = x.copy()
+        out[self.mask] = 0
+        return out
+
+    def backward(self, dout: np.ndarray, grads: dict) -> np.ndarray:
+        dx = dout.copy()
+        dx[self.mask] = 0
+        return dx
+
+
+class _RefConv:
+    """Convolution (stride 1, no padding) as im2col patches times the filter matrix."""
+
+    def __init__(self, params: dict, k: int) -> None:
+        self.params, self.k = params, k
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        W = self.params[f"W{self.k}"]
+        fn, _, fh, fw = W.shape
+        self.col, self.oh, self.ow = _ref_im2col(x, fh, fw, 1)
+        self.col_W, self.shape = W.reshape(fn, -1).T, x.shape
+        out = np.dot(self.col, self.col_W) + self.params[f"b{self.k}"]
+        return out.reshape(x.shape[0], self.oh, self.ow, fn).transpose(0, 3, 1, 2)
+
+    def backward(self, dout: np.ndarray, grads: dict) -> np.ndarray:
+        W = self.params[f"W{self.k}"]
+        fn, c, fh, fw = W.shape
+        dout = dout.transpose(0, 2, 3, 1).reshape(-1, fn)
+        grads[f"b{self.k}"] = dout.sum(axis=0)
+        grads[f"W{self.k}"] = np.dot(self.col.T, dout).T.reshape(fn, c, fh, fw)
+        return _ref_col2im(np.dot(dout, self.col_W.T), self.shape, fh, fw, 1, self.oh, self.ow)
+
+
+class _RefPool:
+    """2×2 max pooling, stride 2: im2col rows of 4, argmax, and the gradient scattered back to the winners."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        n, c = x.shape[:2]
+        col, self.oh, self.ow = _ref_im2col(x, 2, 2, 2)
+        col = col.reshape(-1, 4)
+        self.arg_max, self.shape = np.argmax(col, axis=1), x.shape
+        return col.max(axis=1).reshape(n, self.oh, self.ow, c).transpose(0, 3, 1, 2)
+
+    def backward(self, dout: np.ndarray, grads: dict) -> np.ndarray:
+        dout = dout.transpose(0, 2, 3, 1).ravel()
+        dmax = np.zeros((dout.size, 4), dtype=dout.dtype)
+        dmax[np.arange(dout.size), self.arg_max] = dout
+        return _ref_col2im(dmax.reshape(-1, self.shape[1] * 4), self.shape, 2, 2, 2, self.oh, self.ow)
+
+
+def textbook_step(name: str, net: Any, x: np.ndarray, t: np.ndarray) -> Callable[[], None]:
+    """The same step with the textbook-style reference layers above, from copies of the engine's weights."""
+    params = {k: v.copy() for k, v in net.params.items()}
+    n_affine = sum(1 for k in params if k.startswith("W")) - (1 if name.startswith("cnn") else 0)
+    first = 2 if name.startswith("cnn") else 1
+    layers: list[Any] = [_RefConv(params, 1), _RefRelu(), _RefPool()] if name.startswith("cnn") else []
+    for k in range(first, first + n_affine):
+        layers.append(_RefAffine(params, k))
+        if k != first + n_affine - 1:
+            layers.append(_RefRelu())
+
+    def loss_and_grads() -> tuple[float, dict]:
+        h = x
+        for layer in layers:
+            h = layer.forward(h)
+        z = h - h.max(axis=1, keepdims=True)
+        y = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        rows = np.arange(len(t))
+        loss = -np.sum(np.log(y[rows, t] + 1e-7)) / len(t)
+        dout = y.copy()
+        dout[rows, t] -= 1
+        dout /= len(t)
+        grads: dict = {}
+        for layer in reversed(layers):
+            dout = layer.backward(dout, grads)
+        return float(loss), grads
+
+    ours = net.loss(x, t)
+    if not np.isclose(loss_and_grads()[0], ours, rtol=1e-4):
+        raise SystemExit(f"{name}: textbook-style reference loss differs from the engine's {ours}")
+
+    def step() -> None:
+        grads = loss_and_grads()[1]
+        for key in params:
+            params[key] -= LR * grads[key]
+    return step
+
+
 def time_per_step(step: Callable[[], None], steps: int) -> float:
     """Seconds per step over ``steps`` consecutive steps."""
     start = time.perf_counter()
@@ -107,21 +240,23 @@ def time_per_step(step: Callable[[], None], steps: int) -> float:
     return (time.perf_counter() - start) / steps
 
 
-def run(name: str, repeat: int, steps: int) -> tuple[float, float | None]:
-    """Median engine and torch seconds per step, measured in interleaved rounds after a warm-up."""
+def run(name: str, repeat: int, steps: int) -> tuple[float, float | None, float]:
+    """Median engine, torch and textbook-reference seconds per step, in interleaved rounds after a warm-up."""
     x, t = make_data(name)
     net = engine_net(name)
-    ref = torch_step(name, net, x, t)   # built first: it checks both start from the same loss
+    ref = torch_step(name, net, x, t)   # built first: both references check they start from the same loss
+    book = textbook_step(name, net, x, t)
     mine = engine_step(net, x, t)
-    for fn in (mine, ref):
+    for fn in (mine, ref, book):
         if fn is not None:
             time_per_step(fn, max(steps // 5, 3))
-    ours, theirs = [], []
+    ours, theirs, books = [], [], []
     for _ in range(repeat):
         ours.append(time_per_step(mine, steps))
         if ref is not None:
             theirs.append(time_per_step(ref, steps))
-    return statistics.median(ours), (statistics.median(theirs) if theirs else None)
+        books.append(time_per_step(book, steps))
+    return (statistics.median(ours), statistics.median(theirs) if theirs else None, statistics.median(books))
 
 
 def main() -> None:
@@ -137,8 +272,8 @@ def main() -> None:
           f"load average {load:.2f} on {os.cpu_count()} CPUs (other load makes the numbers noisy)")
     missing = False
     for name in names:
-        ours, theirs = run(name, args.repeat, args.steps)
-        line = f"{WORKLOADS[name]:<58} engine {ours * 1e3:8.3f} ms"
+        ours, theirs, book = run(name, args.repeat, args.steps)
+        line = f"{WORKLOADS[name]:<58} engine {ours * 1e3:8.3f} ms  textbook {book * 1e3:8.3f} ms ({book / ours:5.2f}x)"
         if theirs is None:
             missing = True
         else:
@@ -149,7 +284,7 @@ def main() -> None:
                 line += f" (target {TARGETS[name]}x, {verdict})"
         print(line)
     if missing:
-        print("PyTorch is not installed: no reference, absolute engine times only.")
+        print("PyTorch is not installed: no torch reference.")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ Public names:
   :mod:`.fused` (ConvPoolRelu), :mod:`.optim` (SGD ... Adam, ``make_optimizer``),
   :mod:`.init`, :mod:`.data`, :mod:`.train` (``Trainer``, ``Progress``, ``TrainResult``),
   :mod:`.gradcheck`.
+- :mod:`.textbook`: the textbook's ``common`` package under its own names and signatures, for
+  running "Deep Learning from Scratch" code unchanged (differences: docs/engine-differences.md).
 
 Everything runs in the dtype chosen by ``dtype=`` (float64 for gradient checks, float32 for speed).
 Importing the package pins OpenBLAS to one thread (see :mod:`.blas`), unless

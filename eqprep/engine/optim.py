@@ -155,6 +155,10 @@ class Adadelta(Optimizer):
 class Adam(Optimizer):
     """Adam: t ← t + 1;  m ← β₁m + (1 − β₁) g;  v ← β₂v + (1 − β₂) g⊙g;
     m̂ = m / (1 − β₁ᵗ);  v̂ = v / (1 − β₂ᵗ);  W ← W − η m̂ / (√v̂ + ε).
+
+    ε is added to the bias-corrected √v̂ as in the paper; the textbook folds the corrections into
+    the learning rate and adds 1e-7 to the uncorrected √v, so its steps are smaller for tiny
+    gradients (docs/engine-differences.md).
     """
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:

@@ -178,7 +178,8 @@ class Trainer:
     def _score(self, progress: Progress) -> float:
         """The monitored value of a report, signed so that larger is better."""
         if self.monitor == "accuracy":
-            return progress.test_acc if progress.test_acc is not None else progress.train_acc
+            acc = progress.test_acc if progress.test_acc is not None else progress.train_acc
+            return -np.inf if acc is None else acc
         return -(progress.test_loss if progress.test_loss is not None else progress.loss)
 
     def _snapshot(self) -> dict[str, Any]:
@@ -245,8 +246,8 @@ class Trainer:
             history.append(final)
             callback(final)
         message = STATUS_MESSAGES[status].format(monitor=MONITORS[self.monitor])
-        restored = snap is not None
-        if restored:
+        restored = snap is not None and best is not None
+        if snap is not None and best is not None:
             self._restore(snap)
             message += f"。最良だったステップ {best.step} の重みに戻しました (restore best weights)"
         return TrainResult(status, self.steps_done, message, history, best, restored)
