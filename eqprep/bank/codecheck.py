@@ -1,19 +1,13 @@
-"""Run a code_choice option against its check (authored content only, never learner text)."""
+"""Build the program for a code_choice option and judge the sandbox's Result (the code never runs here)."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
-from dataclasses import dataclass
 
+from eqprep.bank.sandbox import Limits, Result
 
-@dataclass(frozen=True)
-class Outcome:
-    """Whether the filled-in program passed its check, and why not."""
-
-    passed: bool
-    error: str = ""
+CODE_LIMITS = Limits(cpu_seconds=2.0, wall_seconds=15.0, memory_bytes=1024 * 1024 * 1024)
+PRELUDE = "np.seterr(all='ignore')"
 
 
 def fill_blank(template: str, option: str) -> str:
@@ -24,18 +18,19 @@ def fill_blank(template: str, option: str) -> str:
     return template.replace("{blank}", body)
 
 
-def run_option(setup: str, template: str, option: str, check: str) -> Outcome:
-    """Execute setup + filled template + check with NumPy as `np`; any exception means failure."""
-    import numpy as np
+def option_program(setup: str, template: str, option: str, check: str) -> str:
+    """setup + the filled-in template + check, run with NumPy as `np`."""
+    return "\n".join((setup, fill_blank(template, option), check))
 
-    program = "\n".join((setup, fill_blank(template, option), check))
-    namespace: dict[str, object] = {"np": np, "__name__": "eqprep_code_check"}
-    try:
-        code = compile(program, "<code_choice>", "exec")
-        with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
-            exec(code, namespace)  # noqa: S102 - trusted, authored content
-    except AssertionError as exc:
-        return Outcome(False, f"assert が成り立ちません {exc}".strip())
-    except Exception as exc:  # any error in an option means it does not pass
-        return Outcome(False, f"{type(exc).__name__}: {exc}")
-    return Outcome(True)
+
+def failure(result: Result) -> str:
+    """Why an option did not pass, in one Japanese line ("" when it passed)."""
+    if result.ok:
+        return ""
+    if result.status == "error" and result.error_type == "AssertionError":
+        return f"assert が成り立ちません {result.message}".strip()
+    if result.status == "error":
+        return f"{result.error_type}: {result.message}"
+    if result.status == "denied":
+        return f"サンドボックスで禁止された操作をしました ({result.message})"
+    return result.message

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
-from eqprep.bank.codecheck import run_option
+from eqprep.bank.codecheck import CODE_LIMITS, PRELUDE, failure, option_program
 from eqprep.bank.formula import FormulaError, evaluate, names_in
 from eqprep.bank.model import (
     Bank,
@@ -22,6 +23,7 @@ from eqprep.bank.model import (
     within,
 )
 from eqprep.bank.params import GeneratorError, instantiate
+from eqprep.bank.sandbox import Result, Sandbox
 from eqprep.bank.studypath import study_path_problems
 from eqprep.render.math import leftover_macros, math_spans
 
@@ -30,17 +32,49 @@ _LINK_RE = re.compile(r"\]\((note|q):([^)#\s]+)(?:#[^)]*)?\)")
 _BARE_LINK_RE = re.compile(r"(?<!\])\((?:note|q):[^)]*\)")
 
 
-def validate(bank: Bank, derivation_ids: set[str] | None = None) -> list[Problem]:
-    """Every load problem plus every semantic problem of the bank."""
-    problems = list(bank.problems)
-    if derivation_ids is None:
-        derivation_ids = set()
-        problems += _derivation_problems(bank.root, derivation_ids)
-    problems += _note_problems(bank)
-    problems += study_path_problems(bank)
-    for question in bank.questions.values():
-        for message in _question_messages(question, bank, derivation_ids):
-            problems.append(Problem(question.path, question.line, message, question.id))
+SKIPPED_CODE = "コード選択肢の実行を省略しました (信頼していないパックのコードは実行しません。実行するには --trust)"
+
+
+def is_bundled(bank: Bank) -> bool:
+    """True for the content shipped with eqprep (whose code is trusted)."""
+    from eqprep.paths import content_root
+
+    try:
+        return bank.root.resolve() == content_root().resolve()
+    except OSError:
+        return False
+
+
+def validate(
+    bank: Bank,
+    derivation_ids: set[str] | None = None,
+    trust: bool | None = None,
+    skipped: list[Problem] | None = None,
+) -> list[Problem]:
+    """Every load problem plus every semantic problem of the bank.
+
+    Code options run in a sandbox only when the pack is trusted (default: only the bundled content);
+    otherwise each code_choice question is appended to `skipped` instead.
+    """
+    trusted = is_bundled(bank) if trust is None else trust
+    code_questions = [q for q in bank.questions.values() if isinstance(q, CodeChoiceQuestion)]
+    runs: dict[str, list[tuple[str, Future[Result]]]] = {}
+    with Sandbox({"np": "numpy"}, CODE_LIMITS, prelude=PRELUDE) as box:
+        if trusted:  # queued first, so the sandboxes work while SymPy re-verifies derivations here
+            for q in code_questions:
+                if q.answer in q.choices:
+                    runs[q.id] = [(o, box.submit(option_program(q.setup, q.template, o, q.check), f"<{q.id}>"))
+                                  for o in q.choices]
+        elif skipped is not None:
+            skipped += [Problem(q.path, q.line, SKIPPED_CODE, q.id) for q in code_questions]
+        problems = list(bank.problems)
+        if derivation_ids is None:
+            derivation_ids = set()
+            problems += _derivation_problems(bank.root, derivation_ids)
+        problems += _note_problems(bank)
+        for question in bank.questions.values():
+            for message in _question_messages(question, bank, derivation_ids, runs.get(question.id)):
+                problems.append(Problem(question.path, question.line, message, question.id))
     return problems
 
 
@@ -94,7 +128,9 @@ def _note_problems(bank: Bank) -> list[Problem]:
     return problems
 
 
-def _question_messages(question: Question, bank: Bank, derivation_ids: set[str]) -> Iterator[str]:
+def _question_messages(
+    question: Question, bank: Bank, derivation_ids: set[str], runs: list[tuple[str, Future[Result]]] | None
+) -> Iterator[str]:
     """Problems shared by all kinds, then the kind-specific ones."""
     if question.topic not in bank.notes:
         yield f"topic '{question.topic}' のノートがありません"
@@ -111,6 +147,9 @@ def _question_messages(question: Question, bank: Bank, derivation_ids: set[str])
             yield f"{field} が空です"
         for message, _ in (*_links_located(text, bank, field), *_math_located(text, field)):
             yield message
+    if isinstance(question, CodeChoiceQuestion):
+        yield from _check_code(question, runs)
+        return
     checker = _KIND_CHECKS.get(type(question))
     if checker:
         yield from checker(question)
@@ -169,19 +208,24 @@ def _check_expression(q: ExpressionQuestion) -> Iterator[str]:
         yield f"answer '{q.answer}' を学習者向けの書式で読めません: {result.message}"
 
 
-def _check_code(q: CodeChoiceQuestion) -> Iterator[str]:
-    """Exactly the correct option passes the check when every option is run."""
+def _check_code(q: CodeChoiceQuestion, runs: list[tuple[str, Future[Result]]] | None) -> Iterator[str]:
+    """Exactly the correct option passes the check when every option is run (in the sandbox, if trusted)."""
     if q.answer not in q.choices:
         yield "answer が choices にありません"
         return
     if len(set(q.choices)) != len(q.choices):
         yield "選択肢に重複があります"
-    for option in q.choices:
-        outcome = run_option(q.setup, q.template, option, q.check)
-        if option == q.answer and not outcome.passed:
-            yield f"正解の選択肢が check を通りません: {outcome.error}"
-        if option != q.answer and outcome.passed:
+    for option, future in runs or ():
+        result = future.result()
+        if result.status in ("unavailable", "crashed") and not result.message.startswith(("終了コード", "シグナル")):
+            yield f"コードを実行できませんでした: {result.message}"
+            return
+        if option == q.answer and not result.ok:
+            yield f"正解の選択肢が check を通りません: {failure(result)}"
+        if option != q.answer and result.ok:
             yield f"誤答の選択肢 '{option}' も check を通ってしまいます (check を強くしてください)"
+        if option != q.answer and result.status == "denied":
+            yield f"誤答の選択肢 '{option}' がサンドボックスで禁止された操作をしました ({result.message})"
 
 
 def _check_self(q: SelfGradedQuestion) -> Iterator[str]:
@@ -225,7 +269,6 @@ _KIND_CHECKS: dict[type, Callable[..., Iterator[str]]] = {
     ChoiceQuestion: _check_choice,
     NumericQuestion: _check_numeric,
     ExpressionQuestion: _check_expression,
-    CodeChoiceQuestion: _check_code,
     SelfGradedQuestion: _check_self,
     ParametricQuestion: _check_parametric,
 }

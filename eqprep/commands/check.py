@@ -8,6 +8,7 @@ from collections import Counter
 
 from eqprep.bank import load_bank
 from eqprep.bank.coverage import MIN_OPTION_QUESTIONS, MIN_QUESTIONS, CoverageRow, coverage
+from eqprep.bank.model import Problem
 from eqprep.bank.validate import validate
 
 
@@ -19,6 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--coverage",
         action="store_true",
         help=f"シラバス項目ごとのノート数・問題数を表示し、ノートがない/問題が {MIN_QUESTIONS} 問未満 (オプション項目は {MIN_OPTION_QUESTIONS} 問未満) の項目も問題として扱う",
+    )
+    parser.add_argument(
+        "--trust",
+        action="store_true",
+        help="パックのコード (code_choice の選択肢) をサンドボックスで実行して検証する (同梱コンテンツは常に実行)。"
+        "信頼できる作者のパックにだけ使う (docs/security.md)",
     )
     parser.set_defaults(func=run)
 
@@ -40,9 +47,14 @@ def run(args: argparse.Namespace) -> int:
     """Validate and report; exit status 1 on any problem."""
     start = time.perf_counter()
     bank = load_bank(args.path)
-    problems = validate(bank)
+    skipped: list[Problem] = []
+    problems = validate(bank, trust=args.trust or None, skipped=skipped)
     for problem in problems:
         print(problem)
+    if skipped:
+        ids = ", ".join(p.qid or "?" for p in skipped)
+        print(f"省略したチェック: code_choice {len(skipped)} 問の選択肢の実行 ({ids})")
+        print("  理由: 信頼していないパックのコードは実行しません。作者を信頼できるなら --trust で実行します (docs/security.md)")
     gaps = _print_coverage(coverage(bank)) if args.coverage else []
     for gap in gaps:
         print(f"カバー不足: {gap}")
