@@ -125,8 +125,8 @@ class Tanh:
 def class_targets(t: np.ndarray, n: int, k: int) -> np.ndarray:
     """Labels for n score rows of k classes: indices (N,) or (N, 1) → (N,) ints, one-hot (N, K) as is.
 
-    Anything else (another shape, non-integer or out-of-range indices, rows of a (N, K) target that
-    do not sum to 1) is refused with a Japanese message, never guessed.
+    Anything else (another shape, non-integer indices, rows of a (N, K) target that do not sum to 1)
+    is refused with a Japanese message, never guessed; ``pick`` refuses out-of-range class numbers.
     """
     t = np.asarray(t)
     if t.shape == (n, 1):
@@ -134,8 +134,6 @@ def class_targets(t: np.ndarray, n: int, k: int) -> np.ndarray:
     if t.shape == (n,):
         if t.dtype.kind not in "iu":
             raise ValueError(f"クラス番号の正解ラベルは整数の配列にしてください (dtype {t.dtype})")
-        if n and (t.max() >= k or (t.dtype.kind == "i" and t.min() < 0)):
-            raise ValueError(f"クラス番号は 0 以上 {k - 1} 以下にしてください")
         return t
     if t.shape == (n, k):
         if n and np.abs(t.sum(axis=1) - 1.0).max() > 1e-6:
@@ -143,6 +141,14 @@ def class_targets(t: np.ndarray, n: int, k: int) -> np.ndarray:
         return t
     raise ValueError(f"正解ラベルの形 {t.shape} がスコアの形 ({n}, {k}) に合いません: クラス番号 ({n},) か "
                      f"({n}, 1)、または one-hot ({n}, {k}) にしてください")
+
+
+def pick(a: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """a[n, t_n] for every row n; class numbers outside 0..K−1 are refused (a negative one would wrap)."""
+    as_unsigned = t.view(np.dtype(f"u{t.itemsize}")) if t.dtype.kind == "i" else t   # negatives become huge
+    if len(t) and as_unsigned.max() >= a.shape[1]:                                  # so one max checks both ends
+        raise ValueError(f"クラス番号は 0 以上 {a.shape[1] - 1} 以下にしてください")
+    return a[np.arange(len(t)), t]
 
 
 class SoftmaxWithLoss:
@@ -166,7 +172,7 @@ class SoftmaxWithLoss:
         if t.ndim == 2:
             picked = (z * t).sum(axis=1)
         else:
-            picked = z[np.arange(n), t]
+            picked = pick(z, t)
         np.exp(z, out=z)
         s = z.sum(axis=1)
         self.loss = float((np.log(s) - picked).sum() / n)

@@ -35,6 +35,7 @@ from .layers import (
     Sigmoid,
     SoftmaxWithLoss,
     class_targets,
+    pick,
 )
 from .mlp import MultiLayerNet as _EngineMLP
 from .network import LayerNet
@@ -158,7 +159,7 @@ def cross_entropy_error(y: Any, t: Any) -> float:
     logs = np.log(np.maximum(y, np.finfo(y.dtype).tiny))
     if t.ndim == 2:
         return -float(np.sum(t * logs)) / n
-    return -float(np.sum(logs[np.arange(n), t])) / n
+    return -float(np.sum(pick(logs, t))) / n
 
 
 def softmax_loss(X: Any, t: Any) -> float:
