@@ -36,11 +36,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the verdict in Japanese; untrusted EXPECTED is parsed like learner input."""
     from eqprep.maths.check import check_untrusted
-    from eqprep.maths.parse import names_in, preview
+    from eqprep.maths.parse import infer_variables, preview
 
     variables, functions = _names(args.vars), _names(args.funcs)
+    notes: list[str] = []
     if not variables:
-        variables = sorted((names_in(args.expected) | names_in(args.given)) - set(functions))
+        variables, notes = infer_variables([args.expected, args.given], functions)
     else:
         first = preview(args.expected, variables, functions)
         if not first.ok:
@@ -50,4 +51,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"{_LABEL[result.status]}: {result.message}")
     if result.display:
         print(f"入力の解釈: {result.display}")
+    for note in notes:
+        print(note)
     return _EXIT[result.status]

@@ -159,6 +159,28 @@ def _outer_derivative(name: str, u: Node) -> Node:
         return ("neg", _call("sin", u))
     if name == "tan":
         return ("add", ONE, ("pow", _call("tan", u), ("num", "2")))
+    if name in _HYPERBOLIC_DERIVATIVES:
+        return _HYPERBOLIC_DERIVATIVES[name](u)
     if name in ("sign", "heaviside", "floor"):
         return ZERO
     raise NotNumeric(name)
+
+
+def _square(node: Node) -> Node:
+    """node²."""
+    return ("pow", node, ("num", "2"))
+
+
+_HYPERBOLIC_DERIVATIVES = {
+    "sinh": lambda u: _call("cosh", u),
+    "cosh": lambda u: _call("sinh", u),
+    "sech": lambda u: ("neg", ("mul", _call("sech", u), _call("tanh", u))),
+    "csch": lambda u: ("neg", ("mul", _call("csch", u), _call("coth", u))),
+    "coth": lambda u: ("sub", ONE, _square(_call("coth", u))),
+    "asinh": lambda u: ("div", ONE, _call("sqrt", ("add", _square(u), ONE))),
+    "acosh": lambda u: ("div", ONE, _call("sqrt", ("sub", _square(u), ONE))),
+    "atanh": lambda u: ("div", ONE, ("sub", ONE, _square(u))),
+    "asin": lambda u: ("div", ONE, _call("sqrt", ("sub", ONE, _square(u)))),
+    "acos": lambda u: ("neg", ("div", ONE, _call("sqrt", ("sub", ONE, _square(u))))),
+    "atan": lambda u: ("div", ONE, ("add", ONE, _square(u))),
+}

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from eqprep.maths.calculus import NotNumeric, expand_trusted
 from eqprep.maths.compare import Comparison, compare
 from eqprep.maths.display import point_text, to_text
+from eqprep.maths.exact import ExactResult
+from eqprep.maths.exact import confirm as confirm_exactly
 from eqprep.maths.forms import check_form, valid_form
 from eqprep.maths.grammar import FormulaError, parse_expression
 from eqprep.maths.names import KNOWN_FUNCTIONS, Vocabulary
@@ -33,9 +35,9 @@ class CheckResult:
         return self.status == "equivalent"
 
 
-def _fmt(value: float) -> str:
-    """Short number for messages."""
-    return f"{value:.6g}"
+def _fmt(value: float, digits: int = 6) -> str:
+    """Short number for messages (more digits when needed to tell two values apart)."""
+    return f"{value:.{digits}g}"
 
 
 def check_answer(
@@ -93,14 +95,21 @@ def _check(expected_text: str, given_text: str, variables: Sequence[str], functi
         return CheckResult("invalid", f"form '{form}' は使えません (factored / expanded / simplified / in_terms:f)。",
                            display=shown)
     abstract = {f for f in funcs | parsed_given.functions | parsed_expected.functions if f not in KNOWN_FUNCTIONS}
-    comparison = _numeric(expected, given, names, abstract, domain)
+    plain = _expanded(expected, given)
+    comparison = compare(*plain, names, abstract, domain) if plain else None
     if comparison is not None and comparison.outcome == "different":
         return _not_equivalent(comparison, shown, abstract)
     numeric_equal = comparison is not None and comparison.outcome == "equal"
     method = "numeric"
+    if numeric_equal and plain:
+        exact = confirm_exactly(*plain, names, abstract, domain)
+        if exact.outcome == "different":
+            return _exactly_different(exact, shown, abstract)
+        numeric_equal = exact.outcome == "equal"
+        method = exact.method
     if confirm or not numeric_equal:
         symbolic = _symbolic(expected_text, given_text, names, funcs, (expected_trusted, given_trusted), timeout)
-        # A proven difference always wins; no proof only counts against answers the numbers did not confirm.
+        # A proven difference always wins; no proof only counts against answers the exact stage did not confirm.
         if symbolic == "not_equivalent" or (symbolic != "equivalent" and not numeric_equal):
             return _undecided_or_wrong(symbolic, shown)
         if symbolic == "equivalent":
@@ -120,15 +129,28 @@ def expand_or_self(node: Node) -> Node:
         return node
 
 
-def _numeric(expected: Node, given: Node, names: frozenset[str], abstract: set[str],
-             domain: Mapping[str, tuple[float, float]] | None) -> Comparison | None:
-    """Random-point comparison, or None when a formula needs SymPy (symbolic sums, expectations)."""
+def _expanded(expected: Node, given: Node) -> tuple[Node, Node] | None:
+    """Both trees with diff/subs/sum expanded, or None when a formula needs SymPy (symbolic sums, expectations)."""
     try:
-        plain_expected = expand_trusted(expected)
-        plain_given = expand_trusted(given)
+        return expand_trusted(expected), expand_trusted(given)
     except (NotNumeric, RecursionError):
         return None
-    return compare(plain_expected, plain_given, names, abstract, domain)
+
+
+def _exactly_different(exact: ExactResult, shown: str, abstract: set[str]) -> CheckResult:
+    """A difference too small for floats: name the point and how far apart the values are."""
+    point = exact.point or {}
+    where = point_text(point) or "(変数なし)"
+    if exact.given_value is None:
+        message = f"正しくありません。{where} のとき、あなたの式は値を持ちません。"
+    elif abstract:
+        message = f"正しくありません。{where} のとき正解と値がわずかに違います (厳密な計算で確認)。"
+    else:
+        gap = abs((exact.given_value or 0.0) - (exact.expected_value or 0.0))
+        detail = f"差は約 {gap:.3g}" if gap else "差は浮動小数点数では見えないほど小さい値"
+        message = (f"正しくありません。{where} のとき、あなたの式と正解の値はごくわずかに違います "
+                   f"({detail}。厳密な計算で確認しました)。")
+    return CheckResult("not_equivalent", message, dict(point), display=shown, method=exact.method)
 
 
 def _not_equivalent(comparison: Comparison, shown: str, abstract: set[str]) -> CheckResult:
@@ -141,8 +163,9 @@ def _not_equivalent(comparison: Comparison, shown: str, abstract: set[str]) -> C
     elif comparison.given_undefined:
         message = f"正しくありません。{where} のとき、あなたの式は値を持ちません (正解は {_fmt(comparison.expected_value or 0.0)})。"
     else:
-        message = (f"正しくありません。{where} のとき、あなたの式は {_fmt(comparison.given_value or 0.0)}、"
-                   f"正解は {_fmt(comparison.expected_value or 0.0)} です。")
+        given, want = comparison.given_value or 0.0, comparison.expected_value or 0.0
+        digits = next((d for d in (6, 10, 17) if _fmt(given, d) != _fmt(want, d)), 17)
+        message = f"正しくありません。{where} のとき、あなたの式は {_fmt(given, digits)}、正解は {_fmt(want, digits)} です。"
     return CheckResult("not_equivalent", message, dict(point), display=shown, method="numeric")
 
 

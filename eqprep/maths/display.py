@@ -41,15 +41,26 @@ def point_text(point: Mapping[str, float]) -> str:
 
 
 def _prec(node: Node) -> int:
-    """Binding strength of a node (5 = atom or call)."""
+    """Binding strength of a node (5 = atom or call; 5.1·10⁻² binds like a product)."""
+    if node[0] == "num" and "e" in node[1].lower():
+        return 2
     return _PREC.get(node[0], 5)
+
+
+def _number(text: str) -> str:
+    """A literal; scientific notation is shown as 5.1·10⁻² (1e-12 → 10⁻¹²) so it cannot be misread as e."""
+    if "e" not in text.lower():
+        return text
+    mantissa, exponent = text.lower().split("e")
+    power = "10" + str(int(exponent)).translate(_SUPERSCRIPT)
+    return power if mantissa in ("1", "1.", "1.0") else f"{mantissa}·{power}"
 
 
 def to_text(node: Node) -> str:
     """Render a tree; parentheses only where precedence needs them."""
     kind = node[0]
     if kind == "num":
-        return node[1]
+        return _number(node[1])
     if kind in ("var", "const"):
         return pretty_name(node[1])
     if kind == "neg":

@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from eqprep.maths.names import GREEK_BY_LETTER, SLIPS, Vocabulary
+from eqprep.maths.names import GREEK_BY_LETTER, RESERVED, SLIPS, Vocabulary
 from eqprep.maths.numeric import constant_value, has_free
 from eqprep.maths.tree import Node, children
 
@@ -18,9 +18,10 @@ MAX_NODES_TRUSTED = 6000
 MAX_EXPONENT = 1000.0
 MAX_MAGNITUDE = 1e100
 MAX_NUMBER_DIGITS = 20
+MAX_DECIMAL_EXPONENT = 100  # 1e-100 .. 1e100 in scientific notation
 
 _CHAR_MAP = {"−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "∗": "*", "÷": "/", "（": "(", "）": ")", "＝": "="}
-_TOKEN = re.compile(r"\s*(?:(?P<num>\d+\.?\d*|\.\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>\*\*|[-+*/^(),=]))")
+_TOKEN = re.compile(r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>\*\*|[-+*/^(),=]))")
 _BRACKET_HINT = {"[": "(", "]": ")", "{": "(", "}": ")"}
 
 
@@ -78,6 +79,10 @@ def tokenize(text: str) -> list[Token]:
             value = "^"
         if kind == "num" and len(value) > MAX_NUMBER_DIGITS:
             raise FormulaError(start, f"数が長すぎます ({MAX_NUMBER_DIGITS} 桁まで)。")
+        if kind == "num" and "e" in value.lower():
+            exponent = value.lower().split("e")[1].lstrip("+-")
+            if len(exponent) > 3 or int(exponent) > MAX_DECIMAL_EXPONENT:
+                raise FormulaError(start, f"指数表記 {value[:12]} の指数が大きすぎます (10^±{MAX_DECIMAL_EXPONENT} まで)。")
         tokens.append(Token(kind, value, start))
         pos = match.end()
     tokens.append(Token("end", "", len(text)))
@@ -274,18 +279,20 @@ class _Parser:
         if arity is not None:
             if not is_call:
                 raise FormulaError(tok.pos, f"関数 {name} の後には '(' が必要です (例: {name}(x))。")
-            return self.call(tok, arity)
+            return self.call(tok, arity, self.vocab.canonical(name))
         if name in self.vocab.variables:
             self.variables.add(name)
             return self.node("var", name)
+        if name in RESERVED:
+            raise FormulaError(tok.pos, RESERVED[name])
         if self.vocab.is_constant(name):
             return self.node("const", name)
+        pieces = _split_name(name, self.vocab)
+        if pieces and any(piece in self.vocab.variables for piece in pieces):
+            return self._product(pieces)
         if self.vocab.infer_variables and not is_call and "__" not in name:
             self.variables.add(name)
             return self.node("var", name)
-        pieces = _split_name(name, self.vocab)
-        if pieces:
-            return self._product(pieces)
         raise FormulaError(tok.pos, unknown_name_message(name, self.vocab, is_call))
 
     def _product(self, pieces: list[str]) -> Node:
@@ -302,8 +309,8 @@ class _Parser:
             result = self.node("mul", result, item)
         return result
 
-    def call(self, tok: Token, arity: tuple[int, int]) -> Node:
-        """name '(' expr (',' expr)* ')' with the argument count checked."""
+    def call(self, tok: Token, arity: tuple[int, int], name: str) -> Node:
+        """name '(' expr (',' expr)* ')' with the argument count checked; `name` is the canonical function."""
         opening = self.advance()
         if self.tok.text == ")":
             raise FormulaError(self.tok.pos, f"{tok.text}() の括弧の中に引数が必要です。")
@@ -316,8 +323,8 @@ class _Parser:
         if not low <= len(args) <= high:
             count = str(low) if low == high else f"{low}〜{high}"
             raise FormulaError(tok.pos, f"{tok.text} の引数は {count} 個です ({len(args)} 個あります)。")
-        self.functions.add(tok.text)
-        return self.node("call", tok.text, tuple(args))
+        self.functions.add(name)
+        return self.node("call", name, tuple(args))
 
 
 def _split_name(name: str, vocab: Vocabulary) -> list[str] | None:

@@ -23,6 +23,32 @@ KNOWN_FUNCTIONS: dict[str, tuple[int, int]] = {
     "max": (2, 2),
     "min": (2, 2),
     "softplus": (1, 1),
+    "sinh": (1, 1),
+    "cosh": (1, 1),
+    "sech": (1, 1),
+    "csch": (1, 1),
+    "coth": (1, 1),
+    "asinh": (1, 1),
+    "acosh": (1, 1),
+    "atanh": (1, 1),
+    "asin": (1, 1),
+    "acos": (1, 1),
+    "atan": (1, 1),
+}
+
+# Other spellings read as a known function when the question does not declare the name itself.
+ALIASES = {"sigma": "sigmoid", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arsinh": "asinh",
+           "arcosh": "acosh", "artanh": "atanh", "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh"}
+
+# Names SymPy would silently turn into special objects; refused unless the question declares them.
+RESERVED = {
+    "oo": "無限大 oo は使えません (式は有限の実数の値で比べます)。",
+    "inf": "無限大 inf は使えません (式は有限の実数の値で比べます)。",
+    "infinity": "無限大は使えません (式は有限の実数の値で比べます)。",
+    "zoo": "複素無限大 zoo は使えません。",
+    "nan": "nan (非数) は使えません。",
+    "E": "E は使えません。ネイピア数は小文字の e と書きます (例: e^x)。",
+    "I": "虚数単位 I は使えません (実数の式だけを扱います)。",
 }
 
 # Only authored (trusted) content may use these: they drive SymPy operations.
@@ -46,7 +72,7 @@ GREEK: dict[str, str] = {
 GREEK_BY_LETTER = {letter: name for name, letter in GREEK.items()}
 
 # Frequent slips that closeness matching would miss.
-SLIPS = {"In": "ln", "sigma": "sigmoid", "E": "e", "Exp": "exp", "PI": "pi", "Pi": "pi", "ReLU": "relu", "Relu": "relu"}
+SLIPS = {"In": "ln", "sigma": "sigmoid", "E": "e", "Sinh": "sinh", "Cosh": "cosh", "Tanh": "tanh", "Exp": "exp", "PI": "pi", "Pi": "pi", "ReLU": "relu", "Relu": "relu"}
 
 
 @dataclass(frozen=True)
@@ -62,6 +88,9 @@ class Vocabulary:
         """Arity bounds if `name` is a callable function here, else None."""
         if name in self.variables:
             return None
+        if name in self.functions and name in ALIASES:
+            return (1, 4)
+        name = ALIASES.get(name, name)
         if name in KNOWN_FUNCTIONS:
             return KNOWN_FUNCTIONS[name]
         if self.trusted and name in TRUSTED_FUNCTIONS:
@@ -69,6 +98,12 @@ class Vocabulary:
         if name in self.functions:
             return (1, 4)
         return None
+
+    def canonical(self, name: str) -> str:
+        """The function a call name means here: σ/sigma → sigmoid, arctan → atan, unless declared by the question."""
+        if name in self.functions or name in self.variables:
+            return name
+        return ALIASES.get(name, name)
 
     def is_constant(self, name: str) -> bool:
         """Whether `name` is e or π (unless the question declares it as a variable)."""

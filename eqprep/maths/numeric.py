@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -68,26 +69,63 @@ def _softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+def _inside(low: float, high: float, func: Callable[[Any], Any], open_: bool = False) -> Callable[[Any], Any]:
+    """`func` restricted to [low, high] (or the open interval): undefined outside its real domain."""
+
+    def restricted(x: Any) -> Any:
+        """func(x) where it is real."""
+        if x < low or x > high or (open_ and (x == low or x == high)):
+            raise Undefined
+        return func(x)
+
+    return restricted
+
+
+def _reciprocal(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """1/func(x), undefined where func is 0 (sech, csch, coth)."""
+
+    def inverse(x: Any) -> Any:
+        """1 / func(x)."""
+        value = func(x)
+        if value == 0:
+            raise Undefined
+        return 1 / value
+
+    return inverse
+
+
+def _hyperbolic(lib: Any) -> dict[str, Callable[..., Any]]:
+    """Hyperbolic and inverse functions in `lib` (math or mpmath), each with its real domain."""
+    inf = float("inf")
+    return {
+        "sinh": lib.sinh, "cosh": lib.cosh, "tanh": lib.tanh,
+        "sech": _reciprocal(lib.cosh), "csch": _reciprocal(lib.sinh), "coth": _reciprocal(lib.tanh),
+        "asinh": lib.asinh, "acosh": _inside(1, inf, lib.acosh), "atanh": _inside(-1, 1, lib.atanh, open_=True),
+        "asin": _inside(-1, 1, lib.asin), "acos": _inside(-1, 1, lib.acos), "atan": lib.atan,
+    }
+
+
 _float_log = _real_log(math.log)
 FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
     "exp": math.exp, "log": _float_log, "ln": _float_log, "sqrt": _real_sqrt(math.sqrt), "abs": abs,
-    "sigmoid": sigmoid, "tanh": math.tanh, "relu": lambda x: max(x, 0.0), "sin": math.sin, "cos": math.cos,
+    "sigmoid": sigmoid, "relu": lambda x: max(x, 0.0), "sin": math.sin, "cos": math.cos,
     "tan": math.tan, "sign": _sign, "heaviside": _heaviside, "floor": math.floor,
-    "max": max, "min": min, "softplus": _softplus,
+    "max": max, "min": min, "softplus": _softplus, **_hyperbolic(math),
 }
 
 
+@functools.cache
 def _mp_functions() -> dict[str, Callable[..., Any]]:
-    """The same functions in mpmath, for re-checking a suspected counterexample at high precision."""
+    """The same functions in mpmath, for re-checking a suspected counterexample at high precision (built once)."""
     import mpmath
 
     log = _real_log(mpmath.log)
     return {
         "exp": mpmath.exp, "log": log, "ln": log, "sqrt": _real_sqrt(mpmath.sqrt), "abs": abs,
-        "sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)), "tanh": mpmath.tanh,
+        "sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)),
         "relu": lambda x: max(x, 0), "sin": mpmath.sin, "cos": mpmath.cos, "tan": mpmath.tan,
         "sign": mpmath.sign, "heaviside": _heaviside, "floor": mpmath.floor, "max": max, "min": min,
-        "softplus": lambda x: mpmath.log(1 + mpmath.exp(x)),
+        "softplus": lambda x: mpmath.log(1 + mpmath.exp(x)), **_hyperbolic(mpmath),
     }
 
 
@@ -173,6 +211,25 @@ class PreciseEvaluator(Evaluator):
     def constant(self, name: str) -> Any:
         """e or pi as an mpf."""
         return self._mp.e if name == "e" else self._mp.pi
+
+
+class TrackingEvaluator(PreciseEvaluator):
+    """mpmath evaluation that records the largest and smallest non-zero magnitude of every intermediate value."""
+
+    def __init__(self, abstract: Mapping[str, Callable[..., Any]] | None = None) -> None:
+        super().__init__(abstract)
+        self.largest = self._mp.mpf(0)
+        self.smallest = self._mp.inf
+
+    def fold(self, node: Node, env: Mapping[str, Any]) -> Any:
+        """Evaluate a node and widen the recorded magnitude range."""
+        value = super().fold(node, env)
+        magnitude = abs(value)
+        if magnitude > self.largest:
+            self.largest = magnitude
+        if 0 < magnitude < self.smallest:
+            self.smallest = magnitude
+        return value
 
 
 _CONSTANTS = Evaluator()  # shared by the parser's many constant checks instead of one per call

@@ -69,7 +69,9 @@ class SympyBuilder(TreeFold):
         table = {
             "exp": sp.exp, "ln": sp.log, "sqrt": sp.sqrt, "abs": sp.Abs, "tanh": sp.tanh,
             "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sign": sp.sign, "heaviside": sp.Heaviside,
-            "floor": sp.floor, "max": sp.Max, "min": sp.Min,
+            "floor": sp.floor, "max": sp.Max, "min": sp.Min, "sinh": sp.sinh, "cosh": sp.cosh,
+            "sech": sp.sech, "csch": sp.csch, "coth": sp.coth, "asinh": sp.asinh, "acosh": sp.acosh,
+            "atanh": sp.atanh, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan,
         }
         if name in table:
             return table[name](*values)
