@@ -179,3 +179,9 @@ def test_equiv_command_listed_cases(args: list[str], code: int, label: str) -> N
     got, out = _equiv(*args)
     assert got == code, out
     assert out.split(":")[0] == label
+
+
+def test_run_together_power_binds_to_the_last_letter() -> None:
+    """`xy^2` is x·y² (as on paper), not (x·y)²."""
+    assert preview("6xy^2", ["x", "y"]).display == "6·x·y²"
+    assert check_answer("x*y^2", "xy^2", ["x", "y"]).ok

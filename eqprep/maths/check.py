@@ -10,7 +10,7 @@ from eqprep.maths.compare import Comparison, compare
 from eqprep.maths.display import point_text, to_text
 from eqprep.maths.exact import ExactResult
 from eqprep.maths.exact import confirm as confirm_exactly
-from eqprep.maths.forms import check_form, valid_form
+from eqprep.maths.forms import FORMS, SYMBOLIC_FORMS, check_form, valid_form
 from eqprep.maths.grammar import FormulaError, parse_expression
 from eqprep.maths.names import KNOWN_FUNCTIONS, Vocabulary
 from eqprep.maths.sandbox import shared_worker
@@ -92,7 +92,7 @@ def _check(expected_text: str, given_text: str, variables: Sequence[str], functi
         return CheckResult("invalid", error.message, method="parse")
     shown = to_text(given)
     if form and not valid_form(form):
-        return CheckResult("invalid", f"form '{form}' は使えません (factored / expanded / simplified / in_terms:f)。",
+        return CheckResult("invalid", f"form '{form}' は使えません ({' / '.join(FORMS)} / in_terms:f)。",
                            display=shown)
     abstract = {f for f in funcs | parsed_given.functions | parsed_expected.functions if f not in KNOWN_FUNCTIONS}
     plain = _expanded(expected, given)
@@ -102,7 +102,7 @@ def _check(expected_text: str, given_text: str, variables: Sequence[str], functi
     numeric_equal = comparison is not None and comparison.outcome == "equal"
     method = "numeric"
     if numeric_equal and plain:
-        exact = confirm_exactly(*plain, names, abstract, domain)
+        exact = confirm_exactly(*plain, names, abstract, comparison.domain if comparison else domain)
         if exact.outcome == "different":
             return _exactly_different(exact, shown, abstract)
         numeric_equal = exact.outcome == "equal"
@@ -118,6 +118,14 @@ def _check(expected_text: str, given_text: str, variables: Sequence[str], functi
         problem = check_form(form, given, expand_or_self(expected))
         if problem:
             return CheckResult("not_equivalent", problem, display=shown, method="form")
+        if form.strip() in SYMBOLIC_FORMS:
+            reply = shared_worker().request({"form": form.strip(), "given": given_text, "variables": sorted(names),
+                                             "functions": sorted(funcs), "given_trusted": given_trusted}, timeout)
+            if not reply or reply.get("status") not in ("ok", "wrong_form"):
+                return CheckResult("undecided", "形 (因数分解・約分) を時間内に確かめられませんでした。正解とは扱いません。",
+                                   display=shown, method="form")
+            if reply["status"] == "wrong_form":
+                return CheckResult("not_equivalent", str(reply.get("message", "")), display=shown, method="form")
     return CheckResult("equivalent", "正解です。", display=shown, method=method)
 
 

@@ -29,6 +29,7 @@ class Comparison:
     given_value: float | None = None
     given_undefined: bool = False
     valid_points: int = 0
+    domain: dict[str, tuple[float, float]] | None = None  # where the points were drawn (narrowed, see compare)
 
 
 def _stand_in(rng: random.Random) -> Callable[[Any, Any], Callable[..., Any]]:
@@ -81,18 +82,44 @@ def _points(variables: list[str], domain: Mapping[str, tuple[float, float]], rng
 
 def compare(expected: Node, given: Node, variables: Iterable[str], abstract: Iterable[str] = (),
             domain: Mapping[str, tuple[float, float]] | None = None) -> Comparison:
-    """Evaluate both trees at random points; a float mismatch is re-checked with mpmath before it counts."""
+    """Evaluate both trees at random points; a float mismatch is re-checked with mpmath before it counts.
+
+    When the expected formula is undefined at most points (log p with p outside (0, 1)), a second round draws
+    from the box spanned by the points where it was defined, so such formulas need no declared domain.
+    """
     names = sorted(set(variables))
     fast, make_precise = evaluators(abstract)
-    precise: PreciseEvaluator | None = None
     rng = random.Random(SEED)
+    result, defined = _round(expected, given, names, dict(domain or {}), fast, make_precise, rng)
+    box = _box(names, defined)
+    if result.outcome == "unknown" and box:
+        result, defined = _round(expected, given, names, box, fast, make_precise, rng)
+        box = _box(names, defined) or box
+    return Comparison(**{**result.__dict__, "domain": box or (dict(domain) if domain else None)})
+
+
+def _box(names: list[str], points: list[dict[str, float]]) -> dict[str, tuple[float, float]] | None:
+    """The bounding box of the points where the expected formula was defined (None if it is degenerate)."""
+    if len(points) < 2 or not names:
+        return None
+    box = {name: (min(p[name] for p in points), max(p[name] for p in points)) for name in names}
+    return box if all(high > low for low, high in box.values()) else None
+
+
+def _round(expected: Node, given: Node, names: list[str], domain: Mapping[str, tuple[float, float]],
+           fast: Evaluator, make_precise: Callable[[], PreciseEvaluator],
+           rng: random.Random) -> tuple[Comparison, list[dict[str, float]]]:
+    """One round of up to MAX_ATTEMPTS points; also returns the points where `expected` was defined."""
+    precise: PreciseEvaluator | None = None
     valid = 0
+    defined: list[dict[str, float]] = []
     for _ in range(MAX_ATTEMPTS):
-        point = _points(names, domain or {}, rng)
+        point = _points(names, domain, rng)
         try:
             want = fast(expected, point)
         except Undefined:
             continue
+        defined.append(point)
         try:
             got = fast(given, point)
         except Undefined:
@@ -100,17 +127,17 @@ def compare(expected: Node, given: Node, variables: Iterable[str], abstract: Ite
         if got is not None and _close(want, got):
             valid += 1
             if valid >= WANTED_POINTS:
-                return Comparison("equal", valid_points=valid)
+                return Comparison("equal", valid_points=valid), defined
             continue
         precise = precise or make_precise()
         verdict = _recheck(precise, expected, given, point)
         if verdict == "equal":
             valid += 1
         elif verdict == "different":
-            return Comparison("different", point, want, got, got is None, valid)
+            return Comparison("different", point, want, got, got is None, valid), defined
         if valid >= WANTED_POINTS:
-            return Comparison("equal", valid_points=valid)
-    return Comparison("unknown", valid_points=valid)
+            return Comparison("equal", valid_points=valid), defined
+    return Comparison("unknown", valid_points=valid), defined
 
 
 def _recheck(precise: PreciseEvaluator, expected: Node, given: Node, point: dict[str, float]) -> str:

@@ -1,10 +1,24 @@
-"""Form requirements for an answer that is already equivalent ("factored", "expanded", "in_terms:f", ...)."""
+"""Form requirements for an answer that is already equivalent, with their usual textbook meanings.
+
+* factored: a product of factors, each irreducible over ℚ with its integer content taken out
+  (`2(x-3)·x`, `(x-2)²(3-x)`); an irreducible polynomial such as x²+1 or x²−2 counts as factored.
+* expanded: no product of sums and no positive integer power of a sum anywhere.
+* single_fraction: one fraction p/q at the top (p and q contain no further division), or no division.
+* lowest_terms: a single fraction whose numerator and denominator have no common factor (6/8, 2x/(4y) are not).
+* simplified: not much longer than the model answer; in_terms:f: every variable occurs inside f(...).
+
+factored and lowest_terms need polynomial factoring, so they run in the SymPy worker with its hard time limit.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from eqprep.maths.display import to_text
 from eqprep.maths.tree import Node, children
 
-FORMS = ("factored", "expanded", "simplified", "in_terms")
+FORMS = ("factored", "expanded", "simplified", "in_terms", "single_fraction", "lowest_terms")
+SYMBOLIC_FORMS = ("factored", "lowest_terms")
 
 
 def size(node: Node) -> int:
@@ -17,11 +31,69 @@ def _is_sum(node: Node) -> bool:
     return node[0] in ("add", "sub") or (node[0] == "neg" and _is_sum(node[1]))
 
 
-def is_factored(node: Node) -> bool:
-    """A product/power/single factor at the top (a leading minus is allowed), not a sum."""
+def factors(node: Node) -> list[Node]:
+    """The factors of a product, quotient, power or negation (the bases of integer powers), iteratively."""
+    out, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        if item[0] in ("mul", "div"):
+            stack.extend((item[2], item[1]))
+        elif item[0] == "neg":
+            stack.append(item[1])
+        elif item[0] == "pow" and item[2][0] == "num" and item[2][1].isdigit():
+            stack.append(item[1])
+        else:
+            out.append(item)
+    return out
+
+
+def _has_division(node: Node) -> bool:
+    """Whether a tree divides anywhere (a negative power counts)."""
+    if node[0] == "div" or (node[0] == "pow" and node[2][0] == "neg"):
+        return True
+    return any(_has_division(child) for child in children(node))
+
+
+def fraction_parts(node: Node) -> tuple[Node, Node] | None:
+    """(numerator, denominator) of a single fraction, (node, 1) without division, or None otherwise."""
     while node[0] == "neg":
         node = node[1]
-    return node[0] not in ("add", "sub")
+    if node[0] == "div" and not _has_division(node[1]) and not _has_division(node[2]):
+        return node[1], node[2]
+    if not _has_division(node):
+        return node, ("num", "1")
+    return None
+
+
+def factored_problem(sp: Any, build: Any, given: Node) -> str | None:
+    """Why `given` is not factored over ℚ (Japanese), or None; SymPy `sp` and a tree→SymPy `build` are passed in."""
+    for factor in factors(given):
+        expr = build(factor)
+        if expr.is_number:
+            continue
+        try:
+            coefficient, parts = sp.factor_list(expr)
+        except (sp.PolynomialError, NotImplementedError, ValueError):
+            continue
+        count = sum(multiplicity for part, multiplicity in parts if not part.is_number)
+        shown = to_text(factor)
+        if count > 1:
+            return f"値は正しいですが、{shown} はさらに因数分解できます ({sp.factor(expr)})。"
+        if factor[0] in ("add", "sub") and abs(coefficient) != 1:
+            return f"値は正しいですが、{shown} から {abs(coefficient)} をくくり出せます。"
+    return None
+
+
+def lowest_terms_problem(sp: Any, build: Any, given: Node) -> str | None:
+    """Why `given` is not a fraction in lowest terms (Japanese), or None."""
+    parts = fraction_parts(given)
+    if parts is None:
+        return "値は正しいですが、1 つの分数 (分子/分母) の形で答えてください。"
+    numerator, denominator = (build(part) for part in parts)
+    common = sp.gcd(numerator, denominator)
+    if not (common.is_number and abs(common) == 1):
+        return f"値は正しいですが、分子と分母に共通の因数 {common} があります (約分してください)。"
+    return None
 
 
 def is_expanded(node: Node) -> bool:
@@ -57,8 +129,8 @@ def check_form(form: str, given: Node, expected: Node) -> str | None:
     """None if `given` has the form, else a Japanese explanation."""
     name, _, argument = form.partition(":")
     name = name.strip()
-    if name == "factored" and not is_factored(given):
-        return "値は正しいですが、因数分解した形 (積の形) で答えてください。"
+    if name == "single_fraction" and fraction_parts(given) is None:
+        return "値は正しいですが、1 つの分数 (分子/分母) の形で答えてください。"
     if name == "expanded" and not is_expanded(given):
         return "値は正しいですが、展開した形 (括弧のない和の形) で答えてください。"
     if name == "simplified" and size(given) > size(expected) * 3 // 2 + 2:

@@ -296,7 +296,7 @@ class _Parser:
         raise FormulaError(tok.pos, unknown_name_message(name, self.vocab, is_call))
 
     def _product(self, pieces: list[str]) -> Node:
-        """`xy` read as x·y when every piece is a declared variable or constant."""
+        """`xy` read as x·y when every piece is a declared variable or constant; `xy^2` is x·y² as on paper."""
         nodes = []
         for piece in pieces:
             if piece in self.vocab.variables:
@@ -304,6 +304,10 @@ class _Parser:
                 nodes.append(self.node("var", piece))
             else:
                 nodes.append(self.node("const", piece))
+        if self.tok.kind == "op" and self.tok.text == "^":
+            op = self.advance()
+            nodes[-1] = self.node("pow", nodes[-1], self.unary(after=op))
+            self._check_power(nodes[-1], op.pos)
         result = nodes[0]
         for item in nodes[1:]:
             result = self.node("mul", result, item)

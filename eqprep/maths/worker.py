@@ -32,9 +32,15 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     functions = frozenset(request["functions"])
     trusted = Vocabulary(variables, functions, trusted=request.get("expected_trusted", True), infer_variables=True)
     learner = Vocabulary(variables, functions, trusted=bool(request.get("given_trusted")))
-    expected, _ = parse_expression(request["expected"], trusted)
     given, _ = parse_expression(request["given"], learner)
     build = SympyBuilder()
+    if request.get("form"):
+        from eqprep.maths.forms import factored_problem, lowest_terms_problem
+
+        check = factored_problem if request["form"] == "factored" else lowest_terms_problem
+        problem = check(sympy, build, given)
+        return {"status": "ok"} if problem is None else {"status": "wrong_form", "message": problem}
+    expected, _ = parse_expression(request["expected"], trusted)
     verdict = is_zero(sympy, build(expected) - build(given))
     status = {True: "equivalent", False: "not_equivalent", None: "undecided"}[verdict]
     return {"status": status}
