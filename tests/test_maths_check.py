@@ -57,7 +57,7 @@ def test_float_cancellation_is_not_a_false_counterexample() -> None:
 )
 def test_form_requirements(form: str, given: str, status: str) -> None:
     """An equivalent answer in the wrong form is graded wrong with an explanation."""
-    result = check_answer("2*(x + y)", given, ["x", "y"], form=form)
+    result = check_answer("2*(x + y)", given, ["x", "y"], form=form, timeout=10)
     assert result.status == status
     if status == "not_equivalent":
         assert "値は正しいですが" in result.message
