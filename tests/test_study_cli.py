@@ -29,7 +29,9 @@ BASICS = 8
 def _numeric(qid: str, topic: str, tag: str, value: int, source: str = "") -> str:
     src = f'source = "{source}"\n' if source else ""
     return (f'[[question]]\nid = "{qid}"\ntopic = "{topic}"\nkind = "numeric"\ntags = ["{tag}"]\n{src}'
-            f'prompt = "{qid}: 答えは {value}"\nanswer = {value}\nexplanation = "答えは {value}。"\n\n')
+            f'prompt = "{qid}: 答えは {value}"\nanswer = {value}\nexplanation = "答えは {value}。"\n'
+            f'mistakes = [{{ name = "1 多い", formula = "{value} + 1" }}, {{ name = "2 多い", formula = "{value} + 2" }},'
+            f' {{ name = "3 多い", formula = "{value} + 3" }}]\n\n')
 
 
 @pytest.fixture(scope="module")
@@ -288,7 +290,9 @@ def test_exam_ratings_ignore_time_and_stay_out_of_the_timing_history(tmp_path: P
     for question in paper:
         for _ in range(3):
             study.record(make_item(question, seed=1), Verdict("correct", "", ""), "x", 60_000)
-    script = "".join(f"{question.answer[0]:g}\n" for question in paper)  # type: ignore[attr-defined]
+    # numeric questions appear as choices of values in ascending order (not shuffled): answer with the key's letter
+    script = "".join(f"{'abcd'[question.choices.index(next(iter(question.answer)))]}\n"  # type: ignore[attr-defined]
+                     for question in paper)
     assert run_cli(["--data-dir", str(tmp_path), "exam", "--count", "4", "--seed", "3", "--content", str(content)],
                    script, monkeypatch) == 0
     [exam] = study.store.exams()

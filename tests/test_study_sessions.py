@@ -15,6 +15,7 @@ from eqprep.bank.model import (
     AREAS,
     Bank,
     ChoiceQuestion,
+    Mistake,
     NumericQuestion,
     ParametricQuestion,
     ParamSpec,
@@ -52,7 +53,8 @@ class Clock:
 
 def _numeric(qid: str, tag: str, value: float, topic: str = "t", source: str | None = None) -> NumericQuestion:
     return NumericQuestion(id=qid, topic=topic, kind="numeric", prompt=f"{qid}?", explanation="e", tags=(tag,),
-                           path=Path("x.toml"), source=source, answer=(value,))
+                           path=Path("x.toml"), source=source, answer=(value,),
+                           mistakes=tuple(Mistake(f"{k} 多い", (f"{value} + {k}",)) for k in (1, 2, 3)))
 
 
 def make_bank(per_area: dict[str, int] | None = None) -> Bank:

@@ -12,6 +12,7 @@ from eqprep.bank.model import (
     Bank,
     ChoiceQuestion,
     CodeChoiceQuestion,
+    CombinationQuestion,
     ExpressionQuestion,
     Note,
     NumericQuestion,
@@ -33,6 +34,7 @@ _KIND_CLASS: dict[str, type[Question]] = {
     "code_choice": CodeChoiceQuestion,
     "self_graded": SelfGradedQuestion,
     "parametric": ParametricQuestion,
+    "combination": CombinationQuestion,
 }
 _COMMON_REQUIRED = ("id", "topic", "kind", "tags", "prompt", "explanation")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -60,6 +62,9 @@ def load_bank(root: Path | str | None = None, use_cache: bool = True) -> Bank:
         _load_questions(path, bank, cache, reader)
     if cache:
         cache.save(keep={str(p) for p in paths})
+    from eqprep.bank.sets import load_sets
+
+    load_sets(base, bank)
     return bank
 
 
@@ -267,7 +272,7 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
     if kind not in KINDS:
         raise _Invalid(f"kind '{kind}' は不明です ({' / '.join(KINDS)} のいずれか)")
     cls = _KIND_CLASS[kind]
-    allowed = {f.name for f in fields(cls)} - {"path", "line"}
+    allowed = {f.name for f in fields(cls)} - {"path", "line", "group", "rows", "answer_row"}
     unknown = set(raw) - allowed
     if unknown:
         raise _Invalid(f"kind '{kind}' に不明なフィールド: {', '.join(sorted(unknown))}")
@@ -297,6 +302,12 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
     for key in ("source", "note", "derivation"):
         if common[key] is not None and not isinstance(common[key], str):
             raise _Invalid(f"'{key}' は文字列にしてください")
+    try:
+        extra = _extra_fields(kind, raw, common)
+    except ValueError as exc:
+        raise _Invalid(str(exc)) from None
+    if isinstance(extra, Question):
+        return extra
     match kind:
         case "choice":
             choices = _strings(raw, "choices", required=True)
@@ -312,6 +323,7 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
                 answer=_numbers(raw, "answer"),
                 formula=_strings(raw, "formula"),
                 **_answer_format(raw),
+                **extra,
             )
         case "expression":
             domain_raw = raw.get("domain", {})
@@ -331,6 +343,7 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
                 formula=_text(raw, "formula", ""),
                 form=_text(raw, "form", ""),
                 domain=domain,
+                **extra,
             )
         case "code_choice":
             template = _text(raw, "template")
@@ -343,6 +356,7 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
                 answer=_text(raw, "answer"),
                 check=_text(raw, "check"),
                 setup=_text(raw, "setup", ""),
+                **extra,
             )
         case "self_graded":
             return SelfGradedQuestion(**common, answer=_text(raw, "answer"), key_points=_strings(raw, "key_points"))
@@ -357,4 +371,22 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
                 answer=_strings(raw, "answer", required=True),
                 constraints=_strings(raw, "constraints"),
                 **_answer_format(raw),
+                **extra,
             )
+
+
+def _extra_fields(kind: str, raw: dict[str, Any], common: dict[str, Any]) -> dict[str, Any] | Question:
+    """Fields of the exam formats (issue 12): a whole combination question, mistakes, a code blank's label."""
+    from eqprep.bank.combination import LABEL_RE, build_combination
+    from eqprep.bank.mistakes import parse_mistakes
+
+    if kind == "combination":
+        return build_combination(common, raw)
+    if kind in ("numeric", "expression", "parametric"):
+        return {"mistakes": parse_mistakes(raw)}
+    if kind == "code_choice":
+        blank = _text(raw, "blank", "あ")
+        if not LABEL_RE.match(blank):
+            raise ValueError(f"blank '{blank}' はひらがな 1 文字 (例 \"あ\") にしてください")
+        return {"blank": blank}
+    return {}

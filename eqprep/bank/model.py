@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KINDS = ("choice", "numeric", "expression", "code_choice", "self_graded", "parametric")
+KINDS = ("choice", "numeric", "expression", "code_choice", "self_graded", "parametric", "combination")
 AREAS = ("応用数学", "機械学習", "深層学習", "開発環境")
 
 
@@ -69,6 +70,46 @@ class Note:
 
 
 @dataclass(frozen=True)
+class QuestionSet:
+    """A 大問: shared passage and/or code listing followed by 1-5 小問 (ids in order)."""
+
+    id: str
+    topic: str
+    tags: tuple[str, ...]
+    path: Path
+    line: int | None = None
+    title: str = ""
+    passage: str = ""
+    code: str = ""  # labelled blanks written {あ}, {い}, ...
+    setup: str = ""
+    check: str = ""
+    framework: str = ""  # "", "numpy", "pytorch" or "tensorflow"
+    source: str | None = None
+    question_ids: tuple[str, ...] = ()
+
+    @property
+    def code_labels(self) -> tuple[str, ...]:
+        """Blank labels in the code listing, in order of first appearance."""
+        return tuple(dict.fromkeys(CODE_BLANK_RE.findall(self.code)))
+
+    @property
+    def display_code(self) -> str:
+        """The listing as the exam prints it: each {あ} shown as (あ)."""
+        return CODE_BLANK_RE.sub(lambda m: f"({m.group(1)})", self.code.strip("\n"))
+
+
+CODE_BLANK_RE = re.compile(r"\{([\u3041-\u3093])\}")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A named common mistake: its formula gives the wrong value a learner would pick in the exam."""
+
+    name: str
+    formula: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Question:
     """Fields every question kind shares."""
 
@@ -84,6 +125,7 @@ class Question:
     note: str | None = None
     derivation: str | None = None
     difficulty: int = 2
+    group: QuestionSet | None = None  # the 大問 this 小問 belongs to (None for a lone question)
 
     @property
     def note_id(self) -> str:
@@ -106,6 +148,33 @@ class ChoiceQuestion(Question):
 
 
 @dataclass(frozen=True)
+class BlankCheck:
+    """How `check` verifies one blank of a combination: `how` is value, expr or shape; `key` the right one."""
+
+    label: str
+    how: str
+    key: str
+    variables: tuple[str, ...] = ()
+    functions: tuple[str, ...] = ()
+    read: tuple[str, ...] = ()  # optional machine-readable cell per row, when the shown text is not
+
+
+@dataclass(frozen=True)
+class CombinationQuestion(ChoiceQuestion):
+    """Combination blanks: each option (row) fills every labelled blank; `choices` are the rows as shown."""
+
+    blanks: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    answer_row: tuple[str, ...] = ()
+    verify: tuple[BlankCheck, ...] = ()
+
+
+def combination_text(blanks: tuple[str, ...], row: tuple[str, ...]) -> str:
+    """One option of a combination question as shown: '(あ) x　(い) y'."""
+    return "\u3000".join(f"({label}) {cell}" for label, cell in zip(blanks, row, strict=True))
+
+
+@dataclass(frozen=True)
 class NumericQuestion(Question):
     """One or more numbers, with tolerances and an optional formula that recomputes them."""
 
@@ -115,6 +184,7 @@ class NumericQuestion(Question):
     tolerance: float = 0.0
     rel_tolerance: float | None = None  # None: exact for whole numbers, 0.5% otherwise
     unit: str = ""
+    mistakes: tuple[Mistake, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,17 +197,19 @@ class ExpressionQuestion(Question):
     formula: str = ""
     form: str = ""
     domain: dict[str, tuple[float, float]] = field(default_factory=dict)
+    mistakes: tuple[Mistake, ...] = ()
 
 
 @dataclass(frozen=True)
 class CodeChoiceQuestion(Question):
-    """Exam-style fill-in-the-blank: `template` has `{blank}`, options are code."""
+    """Exam-style fill-in-the-blank: `template` has `{blank}`, shown as (`blank`); options are code."""
 
     template: str = ""
     choices: tuple[str, ...] = ()
     answer: str = ""
     check: str = ""
     setup: str = ""
+    blank: str = "あ"
 
 
 @dataclass(frozen=True)
@@ -171,6 +243,7 @@ class ParametricQuestion(Question):
     tolerance: float = 0.0
     rel_tolerance: float | None = None  # None: exact for whole numbers, 0.5% otherwise
     unit: str = ""
+    mistakes: tuple[Mistake, ...] = ()
 
 
 @dataclass
@@ -182,6 +255,7 @@ class Bank:
     questions: dict[str, Question] = field(default_factory=dict)
     syllabus: dict[str, SyllabusItem] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    sets: dict[str, QuestionSet] = field(default_factory=dict)
 
     def questions_for(self, note_id: str) -> list[Question]:
         """Questions whose topic or note link is the given note."""

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from pathlib import Path
 
 from eqprep.bank.codecheck import CODE_LIMITS, PRELUDE, failure, option_program
+from eqprep.bank.combination import check_combination
 from eqprep.bank.formula import FormulaError, evaluate, names_in
 from eqprep.bank.model import (
     Bank,
     ChoiceQuestion,
     CodeChoiceQuestion,
+    CombinationQuestion,
     ExpressionQuestion,
     NumericQuestion,
     ParametricQuestion,
@@ -22,12 +24,15 @@ from eqprep.bank.model import (
     SelfGradedQuestion,
     within,
 )
+from eqprep.bank.mistakes import check_mistakes
 from eqprep.bank.params import GeneratorError, instantiate
+from eqprep.bank.rounding import check_rounding
 from eqprep.bank.sandbox import Result, Sandbox
+from eqprep.bank.sets import listing_program, set_problems
 from eqprep.bank.studypath import study_path_problems
 from eqprep.render.math import leftover_macros, math_spans
 
-PARAMETRIC_SEEDS = 200
+PARAMETRIC_SEEDS = 500  # generation, rounding and distinct distractors are checked on the same variants
 _LINK_RE = re.compile(r"\]\((note|q):([^)#\s]+)(?:#[^)]*)?\)")
 _BARE_LINK_RE = re.compile(r"(?<!\])\((?:note|q):[^)]*\)")
 
@@ -59,26 +64,32 @@ def validate(
     trusted = is_bundled(bank) if trust is None else trust
     code_questions = [q for q in bank.questions.values() if isinstance(q, CodeChoiceQuestion)]
     runs: dict[str, list[tuple[str, Future[Result]]]] = {}
+    listings: dict[str, Future[Result]] = {}
     with Sandbox({"np": "numpy"}, CODE_LIMITS, prelude=PRELUDE) as box:
         if trusted:  # queued first, so the sandboxes work while SymPy re-verifies derivations here
             for q in code_questions:
                 if q.answer in q.choices:
                     runs[q.id] = [(o, box.submit(option_program(q.setup, q.template, o, q.check), f"<{q.id}>"))
                                   for o in q.choices]
+            for qset in bank.sets.values():
+                if (program := listing_program(qset, bank)) is not None:
+                    listings[qset.id] = box.submit(program, f"<{qset.id}>")
         elif skipped is not None:
             skipped += [Problem(q.path, q.line, SKIPPED_CODE, q.id) for q in code_questions]
         problems = list(bank.problems)
         if derivation_ids is None:
             derivation_ids = set()
-            problems += _derivation_problems(bank.root, derivation_ids)
+            problems += _derivation_problems(bank.root, derivation_ids, bank.notes)
         problems += _note_problems(bank)
+        problems += study_path_problems(bank)
         for question in bank.questions.values():
             for message in _question_messages(question, bank, derivation_ids, runs.get(question.id)):
                 problems.append(Problem(question.path, question.line, message, question.id))
+        problems += set_problems(bank, {sid: failure(future.result()) for sid, future in listings.items()})
     return problems
 
 
-def _derivation_problems(root: Path, ids: set[str]) -> list[Problem]:
+def _derivation_problems(root: Path, ids: set[str], notes: Mapping[str, object]) -> list[Problem]:
     """Load the derivations beside the content (filling `ids`) and re-verify every step with SymPy."""
     from eqprep.maths.derivations import load_derivations, verify
 
@@ -88,6 +99,9 @@ def _derivation_problems(root: Path, ids: set[str]) -> list[Problem]:
     problems = [Problem(folder, None, message) for message in errors]
     for derivation in derivations.values():
         ids.add(derivation.id)
+        if derivation.note and derivation.note.split("#", 1)[0] not in notes:
+            problems.append(Problem(derivation.path or folder, None,
+                                    f"導出 '{derivation.id}' の note '{derivation.note}' のノートがありません"))
         for step in verify(derivation):
             if not step.ok:
                 detail = f": {step.message}" if step.message else ""
@@ -153,6 +167,8 @@ def _question_messages(
     checker = _KIND_CHECKS.get(type(question))
     if checker:
         yield from checker(question)
+    if isinstance(question, NumericQuestion | ExpressionQuestion):
+        yield from check_mistakes(question)
 
 
 def _check_choice(q: ChoiceQuestion) -> Iterator[str]:
@@ -208,8 +224,21 @@ def _check_expression(q: ExpressionQuestion) -> Iterator[str]:
         yield f"answer '{q.answer}' を学習者向けの書式で読めません: {result.message}"
 
 
+_HIDDEN_TEST_RE = re.compile(r"\bcheck\b", re.I)
+_BLANK_LABEL_RE = re.compile(r"[(（]([\u3041-\u3093])[)）]")
+
+
 def _check_code(q: CodeChoiceQuestion, runs: list[tuple[str, Future[Result]]] | None) -> Iterator[str]:
-    """Exactly the correct option passes the check when every option is run (in the sandbox, if trusted)."""
+    """The prompt names the blank the code shows; exactly the correct option passes the check when every
+    option is run (in the sandbox, if trusted)."""
+    if q.group is None:
+        named = set(_BLANK_LABEL_RE.findall(q.prompt))
+        for label in sorted(named - {q.blank}):
+            yield f"問題文の空欄 ({label}) がコードにありません (コードの空欄は ({q.blank}))"
+        if not named:
+            yield f"問題文でコードの空欄 ({q.blank}) を示してください"
+    if _HIDDEN_TEST_RE.search(q.explanation):
+        yield "解説が学習者に見えない check (テストデータ) を参照しています。問題文に例を示すか、参照を削ってください"
     if q.answer not in q.choices:
         yield "answer が choices にありません"
         return
@@ -235,7 +264,7 @@ def _check_self(q: SelfGradedQuestion) -> Iterator[str]:
 
 
 def _check_parametric(q: ParametricQuestion) -> Iterator[str]:
-    """Formulas only use known names and every one of 200 seeds yields finite answers."""
+    """Formulas only use known names; 500 seeds yield finite answers, accept rounded answers, keep distractors distinct."""
     known = set(q.params)
     for name, formula in q.let.items():
         try:
@@ -257,16 +286,20 @@ def _check_parametric(q: ParametricQuestion) -> Iterator[str]:
             return
     if q.labels and len(q.labels) != len(q.answer):
         yield f"labels の数 ({len(q.labels)}) が answer の数 ({len(q.answer)}) と違います"
+    instances = []
     for seed in range(PARAMETRIC_SEEDS):
         try:
-            instantiate(q, seed)
+            instances.append(instantiate(q, seed))
         except GeneratorError as exc:
             yield f"生成に失敗: {exc}"
             return
+    yield from check_rounding(q, instances)
+    yield from check_mistakes(q, instances)
 
 
 _KIND_CHECKS: dict[type, Callable[..., Iterator[str]]] = {
     ChoiceQuestion: _check_choice,
+    CombinationQuestion: lambda q: iter((*_check_choice(q), *check_combination(q))),
     NumericQuestion: _check_numeric,
     ExpressionQuestion: _check_expression,
     SelfGradedQuestion: _check_self,

@@ -51,13 +51,19 @@ def say(text: str = "") -> None:
     print(text, flush=True)
 
 
-def show_item(item: Item, number: int, total: int, bank: Bank) -> None:
-    """Print the prompt (math as Unicode), any code template and the lettered options."""
+def show_item(item: Item, number: int, total: int, bank: Bank, material: bool = True) -> None:
+    """Print the 大問's passage and code (unless `material` is False), the prompt (math as Unicode), the options."""
     question = item.question
     source = f" [{question.source}]" if question.source else ""
     say(f"\n── 問 {number}/{total}  {bank.area_of(question)} / {question.topic}{source}")
+    if question.group and material:
+        say(f"【大問】{question.group.title}" if question.group.title else "【大問】")
+        if item.passage:
+            say(render_markdown(item.passage))
+        if item.code:
+            say(item.code)
     say(item.prompt_text)
-    if item.code:
+    if item.code and not question.group:
         say(item.code)
     for index, choice in enumerate(item.choices):
         say(f"  {LETTERS[index]}. {render_markdown(choice)}")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections import Counter
+from dataclasses import asdict
+from typing import Any
 
-from eqprep.bank import load_bank
+from eqprep.bank import Bank, Problem, load_bank
+from eqprep.bank.counts import content_counts
 from eqprep.bank.coverage import MIN_OPTION_QUESTIONS, MIN_QUESTIONS, CoverageRow, coverage
-from eqprep.bank.model import Problem
 from eqprep.bank.validate import validate
 
 
@@ -27,6 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="パックのコード (code_choice の選択肢) をサンドボックスで実行して検証する (同梱コンテンツは常に実行)。"
         "信頼できる作者のパックにだけ使う (docs/security.md)",
     )
+    parser.add_argument("--json", action="store_true",
+                        help="結果を 1 つの JSON オブジェクトで出力する (件数、大問・組み合わせ・コード大問の数、"
+                             "誤りを選ぶ問題の数、正解が最長の選択肢である割合、分野別の数、問題点)")
     parser.set_defaults(func=run)
 
 
@@ -43,12 +49,39 @@ def _print_coverage(rows: list[CoverageRow]) -> list[str]:
     return gaps
 
 
+def _print_counts(counts: dict[str, Any]) -> None:
+    """The exam-format counts under the coverage table."""
+    print(
+        f"大問 {counts['sets']} (小問 {counts['set_questions']}、コードの大問 {counts['code_sets']})、"
+        f"組み合わせ {counts['combination']} 問、誤りを選ぶ問題 {counts['wrong_statement']} 問 "
+        f"(選択問題の {counts['wrong_statement_rate']:.0%})、正解が最長の選択肢: {counts['longest_correct_rate']:.0%}、"
+        f"模擬試験に出せる問題 {counts['exam_ready']} 問"
+    )
+
+
+def _print_json(bank: Bank, problems: list[Problem], rows: list[CoverageRow] | None,
+                skipped: list[Problem]) -> int:
+    """One JSON object: the bank's counts, the problems and (with --coverage) the syllabus rows and gaps."""
+    gaps = [row for row in rows or [] if not row.ok]
+    report = content_counts(bank)
+    report["problems"] = [str(p) for p in problems]
+    report["skipped"] = [p.qid for p in skipped]
+    if rows is not None:
+        report["coverage"] = [asdict(row) | {"ok": row.ok} for row in rows]
+        report["gaps"] = [row.item_id for row in gaps]
+    report["ok"] = not problems and not gaps
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    return 0 if report["ok"] else 1
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate and report; exit status 1 on any problem."""
     start = time.perf_counter()
     bank = load_bank(args.path)
     skipped: list[Problem] = []
     problems = validate(bank, trust=args.trust or None, skipped=skipped)
+    if getattr(args, "json", False):
+        return _print_json(bank, problems, coverage(bank) if args.coverage else None, skipped)
     for problem in problems:
         print(problem)
     if skipped:
@@ -56,12 +89,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"省略したチェック: code_choice {len(skipped)} 問の選択肢の実行 ({ids})")
         print("  理由: 信頼していないパックのコードは実行しません。作者を信頼できるなら --trust で実行します (docs/security.md)")
     gaps = _print_coverage(coverage(bank)) if args.coverage else []
+    if args.coverage:
+        _print_counts(content_counts(bank))
     for gap in gaps:
         print(f"カバー不足: {gap}")
     kinds = Counter(q.kind for q in bank.questions.values())
     summary = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
     elapsed = time.perf_counter() - start
-    print(f"ノート {len(bank.notes)} 件、問題 {len(bank.questions)} 問 ({summary})、{elapsed:.1f} 秒")
+    print(f"ノート {len(bank.notes)} 件、問題 {len(bank.questions)} 問 ({summary})、大問 {len(bank.sets)}、{elapsed:.1f} 秒")
     if problems or gaps:
         print(f"問題点 {len(problems) + len(gaps)} 件")
         return 1

@@ -68,8 +68,11 @@ def expected_text(item: Item) -> str:
 
 
 def _pick(item: Item, text: str) -> set[str] | str:
-    """Chosen options from '2', 'b', '1,3', 'a c' or the option text; a str is an error message."""
-    if text in item.choices:
+    """Chosen options from '2', 'b', '1,3', 'a c' or the option text; a str is an error message.
+
+    An option number wins over an option whose text is that number (exam choices of values like '2', '3').
+    """
+    if text in item.choices and not (text.isdigit() and 1 <= int(text) <= len(item.choices)):
         return {text}
     tokens = [t for t in re.split(r"[\s,、/]+", text.lower()) if t]
     if not tokens:

@@ -16,7 +16,6 @@ from eqprep.bank.params import answer_values, fill, instantiate
 from eqprep.render.math import render_markdown
 
 
-BLANK_MARK = "(あ)"
 LETTERS = "abcdefghij"  # option letters, as the exam and the CLI print them
 
 
@@ -39,15 +38,31 @@ class Item:
 
     @property
     def code(self) -> str:
-        """For code_choice: the program with the blank shown as (あ), as the exam prints it."""
-        if isinstance(self.question, CodeChoiceQuestion):
-            return self.question.template.strip("\n").replace("{blank}", BLANK_MARK)
-        return ""
+        """The program the learner reads, blanks shown as (あ), (い)... as the exam prints them."""
+        return shown_code(self.question)
+
+    @property
+    def passage(self) -> str:
+        """The shared passage of the question's 大問 (Markdown), or ''."""
+        return self.question.group.passage.strip() if self.question.group else ""
 
     @property
     def explanation_text(self) -> str:
         """The explanation with math rendered as Unicode."""
         return render_markdown(self.explanation)
+
+
+def shown_code(question: Question) -> str:
+    """A question's code as shown: its 大問's listing, or its own template with the blank labelled.
+
+    A 小問's template has the other blanks filled in with their keys (to run it), so it is never shown.
+    """
+    group = question.group
+    if group and group.code.strip() and (not isinstance(question, CodeChoiceQuestion) or question.blank in group.code_labels):
+        return group.display_code
+    if isinstance(question, CodeChoiceQuestion):
+        return question.template.strip("\n").replace("{blank}", f"({question.blank})")
+    return ""
 
 
 def make_item(question: Question, seed: int | None = None) -> Item:

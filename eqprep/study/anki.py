@@ -6,7 +6,7 @@ import html
 import re
 from pathlib import Path
 
-from eqprep.bank.model import Bank, CodeChoiceQuestion, ParametricQuestion, Question
+from eqprep.bank.model import Bank, ParametricQuestion, Question
 from eqprep.quiz import make_item
 from eqprep.quiz.item import LETTERS
 from eqprep.quiz.grade import expected_text
@@ -36,9 +36,10 @@ def _tag(text: str) -> str:
 def card_fields(bank: Bank, question: Question) -> tuple[str, str]:
     """Front and back HTML of one question (a parametric one shows one fixed instance)."""
     item = make_item(question, seed=ANKI_SEED)
-    front = [to_html(item.prompt)]
-    if isinstance(question, CodeChoiceQuestion):
-        front.append(f"<pre>{html.escape(question.template.strip())}</pre>")
+    front = [to_html(item.passage)] if item.passage else []
+    front.append(to_html(item.prompt))
+    if item.code:
+        front.append(f"<pre>{html.escape(item.code)}</pre>")
     if item.choices:
         front.append("<br>".join(f"{LETTERS[i]}. {to_html(c)}" for i, c in enumerate(item.choices)))
     if isinstance(question, ParametricQuestion):

@@ -7,7 +7,9 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from eqprep.bank.model import AREAS, Bank, Question
+from eqprep.bank.exam_form import exam_ready, exam_version
+from eqprep.bank.model import AREAS, Bank, CodeChoiceQuestion, Question
+from eqprep.render.math import render_markdown
 
 FULL_COUNT = 100
 FULL_MINUTES = 120.0
@@ -28,8 +30,9 @@ def area_weights(bank: Bank) -> dict[str, int]:
 
 
 def _eligible(bank: Bank, question: Question) -> bool:
-    """Exam questions are machine-graded and touch at least one examinable syllabus item."""
-    if question.kind == "self_graded":
+    """Exam questions are single-answer 4-6 option choices (or have named mistakes to become one)
+    and touch at least one examinable syllabus item."""
+    if not exam_ready(question):
         return False
     items = [bank.syllabus[t] for t in question.tags if t in bank.syllabus]
     return not items or any(not item.option for item in items)
@@ -72,18 +75,69 @@ def _spread(questions: list[Question], rng: random.Random) -> list[Question]:
     return dealt
 
 
-def assemble_exam(bank: Bank, count: int = FULL_COUNT, seed: int | None = None) -> list[Question]:
-    """Questions for a mock exam, grouped by area in report order (応用数学 → 開発環境)."""
-    rng = random.Random(seed)
-    pools: dict[str, list[Question]] = {area: [] for area in AREAS}
+def _units(bank: Bank, framework: str) -> dict[str, tuple[list[list[Question]], list[Question]]]:
+    """Per area: the sets (their eligible 小問 in order, kept together) and the lone eligible questions."""
+    pools: dict[str, tuple[list[list[Question]], list[Question]]] = {area: ([], []) for area in AREAS}
+    for qset in bank.sets.values():
+        if qset.framework not in ("", "numpy", framework):
+            continue
+        subs = [q for qid in qset.question_ids if _eligible(bank, q := bank.questions[qid])]
+        if subs:
+            pools.setdefault(bank.area_of(subs[0]), ([], []))[0].append(subs)
     for q in bank.questions.values():
-        if _eligible(bank, q):
-            pools.setdefault(bank.area_of(q), []).append(q)
-    share = quotas(area_weights(bank), {a: len(p) for a, p in pools.items() if a in AREAS}, count)
+        if q.group is None and _eligible(bank, q):
+            pools.setdefault(bank.area_of(q), ([], []))[1].append(q)
+    return pools
+
+
+def _fill(sets: list[list[Question]], lone: list[Question], quota: int, rng: random.Random) -> list[Question]:
+    """Whole sets first (the exam is made of 大問) while they fit, then lone questions spread over topics."""
+    order = sorted(sets, key=lambda subs: subs[0].id)
+    rng.shuffle(order)
+    units: list[list[Question]] = []
+    taken = 0
+    for subs in order:
+        if taken + len(subs) <= quota:
+            units.append(subs)
+            taken += len(subs)
+    units += [[q] for q in _spread(lone, rng)[: quota - taken]]
+    rng.shuffle(units)
+    return [q for unit in units for q in unit]
+
+
+def assemble_exam(bank: Bank, count: int = FULL_COUNT, seed: int | None = None,
+                  framework: str = "pytorch") -> list[Question]:
+    """Questions for a mock exam in their exam form (every one a single-answer 4-6 option choice),
+    grouped by area in report order (応用数学 → 開発環境), each 大問's 小問 together and in order."""
+    rng = random.Random(seed)
+    pools = _units(bank, framework)
+    available = {a: sum(map(len, sets)) + len(lone) for a, (sets, lone) in pools.items() if a in AREAS}
+    share = quotas(area_weights(bank), available, count)
     paper: list[Question] = []
     for area in AREAS:
-        paper.extend(_spread(pools[area], rng)[: share[area]])
+        sets, lone = pools[area]
+        for question in _fill(sets, lone, share[area], rng):
+            version = exam_version(question, rng.randrange(2**31))
+            if version is not None:
+                paper.append(version)
     return paper
+
+
+def paper_entry(item: Item, bank: Bank) -> dict[str, Any]:
+    """One item of the paper as `exam --paper --json` prints it: what the learner sees, never the answer."""
+    group = item.question.group
+    entry: dict[str, Any] = {
+        "id": item.question.id,
+        "set": group.id if group else None,
+        "area": bank.area_of(item.question),
+        "topic": item.question.topic,
+        "prompt": item.prompt_text,
+        "options": [c if isinstance(item.question, CodeChoiceQuestion) else render_markdown(c) for c in item.choices],
+    }
+    if group:
+        entry["passage"] = item.passage
+        entry["code"] = item.code
+    return entry
 
 
 @dataclass(frozen=True)

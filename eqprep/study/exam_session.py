@@ -18,7 +18,7 @@ from eqprep.study.exam import ExamReport, assemble_exam, build_report, default_m
 from eqprep.study.policy import judge
 
 if TYPE_CHECKING:
-    from eqprep.bank.model import Question
+    from eqprep.bank.model import Bank, Question
     from eqprep.quiz import Item, Verdict
     from eqprep.study.service import Study
 
@@ -33,6 +33,21 @@ class ExamResult:
     items: list[Item]
     texts: list[str]
     verdicts: list[Verdict]
+
+
+def paper_items(bank: Bank, count: int, seed: int | None, seeds: Callable[[], int],
+                on_skip: Callable[[Question, str], None] = lambda q, e: None) -> list[Item]:
+    """The items of a paper in order (also printed by `exam --paper`); unbuildable content is skipped and reported."""
+    from eqprep.quiz import make_item
+
+    items: list[Item] = []
+    for question in assemble_exam(bank, count, seed):
+        item_seed = seeds()
+        try:
+            items.append(make_item(question, seed=item_seed))
+        except ValueError as error:
+            on_skip(question, str(error))
+    return items
 
 
 class ExamSession:
@@ -61,15 +76,7 @@ class ExamSession:
                minutes: float | None = None, on_skip: Callable[[Question, str], None] = lambda q, e: None,
                timer: Timer | None = None) -> ExamSession:
         """Assemble a paper of `count` questions (content that cannot build an item is skipped and reported)."""
-        from eqprep.quiz import make_item
-
-        items: list[Item] = []
-        for question in assemble_exam(study.bank, count, seed):
-            item_seed = seeds()
-            try:
-                items.append(make_item(question, seed=item_seed))
-            except ValueError as error:
-                on_skip(question, str(error))
+        items = paper_items(study.bank, count, seed, seeds, on_skip)
         limit = minutes if minutes is not None else default_minutes(len(items))
         return cls(study, items, limit, seed, timer)
 

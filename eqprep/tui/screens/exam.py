@@ -21,6 +21,7 @@ from eqprep.study.exam_session import ExamResult, ExamSession
 from eqprep.study.present import answer_review_lines, exam_report_text, skip_text
 from eqprep.tui.screens.dialogs import ConfirmScreen
 from eqprep.tui.widgets.question import KIND_LABELS, QuestionView
+from eqprep.tui.widgets.set_view import SetView
 
 if TYPE_CHECKING:
     from eqprep.tui.session import Session
@@ -198,8 +199,15 @@ class ExamScreen(Screen[None]):
         self.exam.visit(index)
         body = self.query_one("#body", VerticalScroll)
         await body.remove_children()
-        view = QuestionView(self.items[index], choice_hint=EXAM_HINT, id="question")
-        await body.mount(view)
+        item = self.items[index]
+        view = QuestionView(item, choice_hint=EXAM_HINT, id="question", show_material=item.question.group is None)
+        group = item.question.group
+        if group is None:
+            await body.mount(view)
+        else:
+            members = [n for n, other in enumerate(self.items) if other.question.group is group]
+            answered = {n + 1 for n in members if self.answers[n].strip()}
+            await body.mount(SetView(group, [n + 1 for n in members], members.index(index), view, answered))
         view.set_answer(self.answers[index])
         self.update_status()
         self.call_after_refresh(view.focus_input)

@@ -21,6 +21,7 @@ from eqprep.study.scheduling import RATING_NAMES
 from eqprep.study.service import Outcome
 from eqprep.tui.widgets.feedback import Feedback
 from eqprep.tui.widgets.question import CHOICE_KINDS, KIND_LABELS, QuestionView
+from eqprep.tui.widgets.set_view import SetView
 
 if TYPE_CHECKING:
     from eqprep.tui.session import Session
@@ -114,8 +115,13 @@ class QuizScreen(Screen[None]):
             f"{self.heading}  {self.review.number}/{self.review.total}  "
             f"{KIND_LABELS.get(question.kind, question.kind)}{source}"
         )
-        view = QuestionView(self.item, id="question")
-        await body.mount(view)
+        group = question.group
+        view = QuestionView(self.item, id="question", show_material=group is None)
+        if group is None:
+            await body.mount(view)
+        else:
+            numbers = list(range(1, len(group.question_ids) + 1))
+            await body.mount(SetView(group, numbers, group.question_ids.index(question.id), view))
         body.scroll_home(animate=False)
         self.call_after_refresh(view.focus_input)
 

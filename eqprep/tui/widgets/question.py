@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.highlight import highlight
 from textual.widgets import Input, Markdown, Static
 
-from eqprep.bank.model import ChoiceQuestion, CodeChoiceQuestion, ExpressionQuestion, NumericQuestion, ParametricQuestion
+from eqprep.bank.model import ChoiceQuestion, ExpressionQuestion, NumericQuestion, ParametricQuestion
 from eqprep.quiz import Item
 from eqprep.render.math import render_markdown
 
@@ -19,9 +19,9 @@ KIND_LABELS = {
     "code_choice": "コード穴埋め",
     "self_graded": "記述 (自己採点)",
     "parametric": "数値ドリル",
+    "combination": "組み合わせ",
 }
-CHOICE_KINDS = ("choice", "code_choice")
-BLANK_MARK = "(あ)"
+CHOICE_KINDS = ("choice", "code_choice", "combination")
 
 
 def input_hint(item: Item) -> str:
@@ -70,20 +70,24 @@ class ChoiceRow(Static):
 class QuestionView(Vertical):
     """Prompt and answer area; the parent screen decides when to grade."""
 
-    def __init__(self, item: Item, *, choice_hint: str = "番号キーで選択、Enter で解答", id: str | None = None) -> None:
+    def __init__(self, item: Item, *, choice_hint: str = "番号キーで選択、Enter で解答", id: str | None = None,
+                 show_material: bool = True) -> None:
         super().__init__(id=id, classes="question")
         self.item = item
+        self.show_material = show_material  # False when a set view already shows the 大問's passage and code
         self.choice_hint = choice_hint
         self.selected: set[int] = set()
         self.kind = item.question.kind
 
     def compose(self) -> ComposeResult:
         """Prompt, then options or a text input with a live preview line."""
+        if self.item.passage and self.show_material:
+            yield Markdown(render_markdown(self.item.passage), classes="passage", open_links=False)
+        if self.item.code and self.show_material and self.item.question.group:
+            yield Static(highlight(self.item.code, language="python"), classes="code", markup=False)
         yield Markdown(self.item.prompt_text, classes="prompt", open_links=False)
-        q = self.item.question
-        if isinstance(q, CodeChoiceQuestion):
-            code = q.template.strip("\n").replace("{blank}", BLANK_MARK)
-            yield Static(highlight(code, language="python"), classes="code", markup=False)
+        if self.item.code and not self.item.question.group:
+            yield Static(highlight(self.item.code, language="python"), classes="code", markup=False)
         if self.kind in CHOICE_KINDS:
             hint = "正解をすべて選んでください (番号キーで切替)" if self.multiple else self.choice_hint
             yield Static(hint, classes="hint", markup=False)
