@@ -26,7 +26,7 @@ SPEC = DemoSpec(
     default_steps=300,
     note_id="vanishing-gradient",
     question_ids=("vanishing-gradient-definition", "vanishing-gradient-drill-sigmoid-chain",
-                  "vanishing-gradient-relu", "vanishing-gradient-remedies", "activation-drill-vanishing-bound"),
+                  "vanishing-gradient-relu", "vanishing-gradient-remedies"),
     takeaway=("誤差逆伝播では出力側から入力側へ向かって層ごとに活性化関数の微分が掛かります。sigmoid の微分は"
               "最大でも 0.25 なので、層を重ねるほど入力に近い層の勾配が指数的に小さくなり、その層の重みはほとんど"
               "更新されません (勾配消失)。微分が 1 の ReLU と He の初期値、あるいは各層の入力を正規化するバッチ"
