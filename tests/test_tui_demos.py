@@ -59,7 +59,7 @@ async def test_cancel_stops_a_long_demo(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_loaded(pilot)
-        screen = await open_demo(pilot, "optimizers", "steps=100000 path_steps=5000")
+        screen = await open_demo(pilot, "optimizers", "steps=5000 path_steps=5000")
         await pilot.press("ctrl+r")
         screen.query_one("#demo-list", OptionList).focus()
         await pilot.press("x")

@@ -26,6 +26,7 @@ from eqprep.bank.model import (
 from eqprep.bank.cache import ParseCache
 from eqprep.bank.packfiles import PackReader, parse_toml
 from eqprep.paths import content_root
+from eqprep.render.safe import clean_tree
 
 _KIND_CLASS: dict[str, type[Question]] = {
     "choice": ChoiceQuestion,
@@ -81,6 +82,9 @@ def _load_syllabus(path: Path, bank: Bank, reader: PackReader) -> None:
     if not isinstance(items, list):
         bank.problems.append(Problem(path, None, "[[item]] の表の並びにしてください"))
         return
+    items, unsafe = clean_tree(items)
+    if unsafe:
+        bank.problems.append(Problem(path, 1, _unsafe_message(unsafe)))
     for raw in items:
         if not isinstance(raw, dict):
             bank.problems.append(Problem(path, None, f"シラバス項目は表にしてください: {str(raw)[:80]}"))
@@ -113,6 +117,10 @@ def _load_note(path: Path, bank: Bank, reader: PackReader) -> None:
     if not isinstance(tags, list) or not isinstance(order, int) or isinstance(order, bool):
         bank.problems.append(Problem(path, 1, "front matter の tags は文字列のリスト、order は整数にしてください"))
         return
+    text, unsafe = clean_tree(text)
+    meta, _ = clean_tree(meta)
+    if unsafe:
+        bank.problems.append(Problem(path, 1, _unsafe_message(unsafe)))
     note = Note(
         id=str(meta["id"]),
         title=str(meta["title"]),
@@ -127,6 +135,12 @@ def _load_note(path: Path, bank: Bank, reader: PackReader) -> None:
         bank.problems.append(Problem(path, 1, f"ノート id '{note.id}' が重複しています ({bank.notes[note.id].path})"))
         return
     bank.notes[note.id] = note
+
+
+def _unsafe_message(parts: list[str]) -> str:
+    """The problem reported for text that carried terminal escapes (they are removed, the rest loads)."""
+    shown = " ".join(dict.fromkeys(parts[:8]))
+    return f"端末の制御文字・エスケープシーケンスを含みます (取り除いて読み込みました): {shown}"
 
 
 def _question_lines(text: str) -> list[int]:
@@ -161,7 +175,10 @@ def _load_questions(path: Path, bank: Bank, cache: ParseCache | None, reader: Pa
         if not isinstance(raw, dict):
             bank.problems.append(Problem(path, line or 1, "[[question]] は表にしてください"))
             continue
+        raw, unsafe = clean_tree(raw)
         qid = raw.get("id") if isinstance(raw.get("id"), str) else None
+        if unsafe:
+            bank.problems.append(Problem(path, line, _unsafe_message(unsafe), qid))
         try:
             question = build_question(raw, path, line)
         except _Invalid as exc:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from eqprep.bank.model import Bank, Problem
+from eqprep.bank.packfiles import PackReader, parse_toml
+from eqprep.render.safe import clean_tree
 
 FILE_NAME = "study-path.toml"
 MAX_BYTES = 64 * 1024
@@ -34,16 +35,25 @@ class StudyPath:
 def load_study_path(root: Path, problems: list[Problem] | None = None) -> StudyPath:
     """Read the path beside the content; a missing or broken file gives an empty path (and a Problem)."""
     path = root / FILE_NAME
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return StudyPath()
+    found: list[Problem] = []
+    text = PackReader(root, found).read(path)
+    raw = parse_toml(text, path, found) if text is not None and len(text) <= MAX_BYTES else None
+    if text is not None and len(text) > MAX_BYTES:
+        found.append(Problem(path, None, f"{MAX_BYTES // 1024} KB を超えています"))
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ValueError(f"{MAX_BYTES // 1024} KB を超えています")
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        stages = tuple(_stage(item) for item in raw.get("stage", []))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, TypeError, RecursionError) as exc:
+        if raw is None:
+            raise ValueError(found[0].message if found else "読めません")
+        raw = clean_tree(raw)[0]
+        items = raw.get("stage", [])
+        if not isinstance(items, list):
+            raise ValueError("[[stage]] の並びにしてください")
+        stages = tuple(_stage(item) for item in items)
+    except ValueError as exc:
         if problems is not None:
-            problems.append(Problem(path, None, f"学習パスを読めません: {exc}"))
+            line = found[0].line if found else None
+            problems.append(Problem(path, line, f"学習パスを読めません: {exc}"))
         return StudyPath()
     return StudyPath(stages)
 

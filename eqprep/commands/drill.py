@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import random
 
+from eqprep.commands._args import finite_float, non_negative_int, positive_int
 from eqprep.commands._terminal import (
     Reader,
     add_common_arguments,
@@ -32,14 +33,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--tag", help="シラバス項目 id (例 3-4-1)")
     parser.add_argument("--kind", help="問題の種類 (choice, numeric, expression, code_choice, self_graded, parametric)")
     parser.add_argument("--source", help="出典の前方一致 (例 確認テスト)")
-    parser.add_argument("--count", type=int, default=20, help="出題数 (既定 20)")
+    parser.add_argument("--count", type=positive_int, default=20, help="出題数 (既定 20)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--due", action="store_const", dest="mode", const="due", help="期限の来た復習だけ")
     mode.add_argument("--new", action="store_const", dest="mode", const="new", help="新規問題だけ")
     mode.add_argument("--weak", action="store_const", dest="mode", const="weak", help="苦手 (lapse が多い・想起率が低い) 順")
-    parser.add_argument("--seed", type=int, help="乱数シード (同じシードで同じ出題・数値)")
-    parser.add_argument("--desired-retention", type=float, metavar="R", help="目標保持率 0.70〜0.97 を設定して保存")
-    parser.add_argument("--new-per-day", type=int, metavar="N", help="1 日の新規問題数を設定して保存")
+    parser.add_argument("--seed", type=non_negative_int, help="乱数シード (同じシードで同じ出題・数値)")
+    parser.add_argument("--desired-retention", type=finite_float, metavar="R", help="目標保持率 0.70〜0.97 を設定して保存")
+    parser.add_argument("--new-per-day", type=non_negative_int, metavar="N", help="1 日の新規問題数を設定して保存")
     add_common_arguments(parser)
     parser.set_defaults(func=run, mode=None)
 

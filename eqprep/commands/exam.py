@@ -7,6 +7,7 @@ import json
 import random
 
 from eqprep.bank import load_bank
+from eqprep.commands._args import non_negative_int, positive_float, positive_int
 from eqprep.commands._terminal import add_common_arguments, fail, open_study, read_line, say, show_item, warn_skip
 from eqprep.study.errors import StoreError
 from eqprep.quiz import Item
@@ -19,9 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     """Add the exam subcommand."""
     parser = subparsers.add_parser("exam", help="模擬試験 (既定 100 問 120 分)",
                                    description="4 分野から試験の比率で出題し、終了後に分野別の成績を表示します。")
-    parser.add_argument("--count", type=int, default=FULL_COUNT, help="問題数 (既定 100)")
-    parser.add_argument("--minutes", type=float, help="制限時間 (分)。既定は 120 × 問題数 / 100")
-    parser.add_argument("--seed", type=int, help="乱数シード (同じシードで同じ問題)")
+    parser.add_argument("--count", type=positive_int, default=FULL_COUNT, help="問題数 (既定 100)")
+    parser.add_argument("--minutes", type=positive_float, help="制限時間 (分)。既定は 120 × 問題数 / 100")
+    parser.add_argument("--seed", type=non_negative_int, help="乱数シード (同じシードで同じ問題)")
     parser.add_argument("--json", action="store_true", help="成績を JSON でも出力する (--paper では問題用紙を JSON で)")
     parser.add_argument("--paper", action="store_true",
                         help="解答せずに、出題する問題用紙 (id、大問、分野、問題文、選択肢。正解なし) を表示する")

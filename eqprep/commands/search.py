@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict
 
 from eqprep.bank import load_bank
+from eqprep.commands._args import positive_int
 from eqprep.bank.search import search
 
 
@@ -15,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("search", help="ノートと問題を検索する (日本語・英語、空白区切りで AND)")
     parser.add_argument("text", nargs="+", help="検索語")
     parser.add_argument("--json", action="store_true", help="結果を JSON で出力する")
-    parser.add_argument("--limit", type=int, default=30, help="最大件数 (既定 30)")
+    parser.add_argument("--limit", type=positive_int, default=30, help="最大件数 (既定 30)")
     parser.set_defaults(func=run)
 
 

@@ -14,7 +14,12 @@ _MODULES: tuple[ModuleType, ...] = (optimizers, initialization, zero_init, vanis
                                     playground, cnn)
 DEMOS: dict[str, DemoSpec] = {m.SPEC.name: m.SPEC for m in _MODULES}
 _RUNNERS: dict[str, Callable[[DemoContext], None]] = {m.SPEC.name: m.run for m in _MODULES}
-MAX_STEPS = 100_000
+STEPS_FACTOR = 10  # at most 10x a demo's default steps: every demo then ends within 60 s (docs/demos.md)
+
+
+def max_steps(spec: DemoSpec) -> int:
+    """The largest `steps` a demo accepts."""
+    return STEPS_FACTOR * spec.default_steps
 
 
 def get_spec(name: str) -> DemoSpec:
@@ -34,8 +39,10 @@ def run_demo(name: str, settings: dict[str, Any] | None = None, seed: int = 0, s
     """
     spec = get_spec(name)
     resolved = spec.resolve(settings)
-    if steps is not None and not 1 <= int(steps) <= MAX_STEPS:
-        raise DemoError(f"ステップ数は 1 以上 {MAX_STEPS} 以下で指定してください (指定: {steps})")
+    if steps is not None and not 1 <= int(steps) <= max_steps(spec):
+        raise DemoError(
+            f"ステップ数は 1 以上 {max_steps(spec)} 以下で指定してください (既定の {STEPS_FACTOR} 倍まで。指定: {steps})"
+        )
     if not 0 <= int(seed) < 2**32:
         raise DemoError(f"シードは 0 以上 {2**32 - 1} 以下の整数で指定してください (指定: {seed})")
     result = DemoResult(name, resolved, int(seed), int(steps or spec.default_steps), spec.takeaway)

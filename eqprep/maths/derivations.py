@@ -82,6 +82,7 @@ def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, str]:
 def load_file(path: Path, root: Path | None = None) -> Derivation:
     """Read one derivation file (a regular file inside `root`); raises DerivationError with a Japanese message."""
     from eqprep.bank.packfiles import PackReader, parse_toml
+    from eqprep.render.safe import clean_tree
 
     problems: list = []
     text = PackReader(root or path.parent, problems).read(path)
@@ -90,6 +91,7 @@ def load_file(path: Path, root: Path | None = None) -> Derivation:
         problem = problems[0]
         where = f"{path.name}:{problem.line}" if problem.line else path.name
         raise DerivationError(f"{where}: 読み込めません ({problem.message})")
+    data = clean_tree(data)[0]  # no terminal escapes reach the TUI
     for key in ("id", "title", "summary"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise DerivationError(f"{path.name}: '{key}' (文字列) が必要です。")

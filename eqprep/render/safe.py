@@ -1,0 +1,69 @@
+"""Remove terminal escape sequences and control characters from text before any terminal shows it."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any, TextIO
+
+# ESC sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-byte escapes), C0/C1 controls except tab and newline,
+# and bidirectional overrides that can make text read differently from what it is.
+_UNSAFE_RE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
+    r"|\x1b[\s\S]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]?"
+    r"|\x9d[^\x07\x1b\x9c]*[\x07\x9c]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def clean(text: str) -> str:
+    """`text` without escape sequences and control characters (tab and newline are kept)."""
+    return _UNSAFE_RE.sub("", text) if _UNSAFE_RE.search(text) else text
+
+
+def unsafe_parts(text: str) -> list[str]:
+    """The escape sequences and control characters in `text`, shown escaped (for `check` reports)."""
+    return [match.group(0).encode("unicode_escape").decode("ascii")[:24] for match in _UNSAFE_RE.finditer(text)]
+
+
+def clean_tree(value: Any) -> tuple[Any, list[str]]:
+    """Parsed TOML with every string cleaned, and the escaped parts that were removed."""
+    if isinstance(value, str):
+        parts = unsafe_parts(value)
+        return (clean(value) if parts else value), parts
+    if isinstance(value, list):
+        pairs = [clean_tree(v) for v in value]
+        return [v for v, _ in pairs], [p for _, found in pairs for p in found]
+    if isinstance(value, dict):
+        items = {k: clean_tree(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in items.items()}, [p for _, found in items.values() for p in found]
+    return value, []
+
+
+class CleanWriter(io.TextIOBase):
+    """A text stream that cleans everything written before passing it on (CLI stdout/stderr)."""
+
+    def __init__(self, target: TextIO) -> None:
+        self.target = target
+
+    def write(self, text: str) -> int:
+        """Write the cleaned text; returns the length of what was given, as streams do."""
+        self.target.write(clean(text))
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the wrapped stream."""
+        self.target.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self.target.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.target, "encoding", "utf-8")
