@@ -78,7 +78,7 @@ def test_drill_prints_no_escape_sequences(content_copy: Path, tmp_path: Path) ->
     [
         ["exam", "--minutes", "nan"], ["exam", "--minutes", "inf"], ["exam", "--minutes", "0"],
         ["exam", "--count", "-3"], ["--data-dir", "", "stats"], ["search", "--limit", "-1", "x"],
-        ["drill", "--count", "0"], ["drill", "--desired-retention", "nan"], ["demo", "init", "--steps", "0"],
+        ["drill", "--count", "0"], ["drill", "--desired-retention", "nan"],
     ],
 )
 def test_bad_numeric_flags_are_rejected(args: list[str], capsys) -> None:
@@ -96,6 +96,8 @@ def test_demo_steps_are_capped_at_ten_times_the_default() -> None:
     assert all(max_steps(spec) == 10 * spec.default_steps for spec in DEMOS.values())
     with pytest.raises(DemoError, match="3000"):
         run_demo("batchnorm", steps=100_000)
+    for steps in ("0", "-5", "100000"):
+        assert main(["demo", "batchnorm", "--steps", steps]) == 2
 
 
 def _eqprep(args: list[str], data: Path, stdin: bytes = b"", **env: str) -> subprocess.CompletedProcess[bytes]:

@@ -8,8 +8,6 @@ import math
 import sys
 from typing import TYPE_CHECKING
 
-from eqprep.commands._args import non_negative_int, positive_int
-
 if TYPE_CHECKING:      # the demos (NumPy, engine) are imported only when the command runs
     from eqprep.demos import DemoResult
 
@@ -19,8 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("demo", help="学習デモを TUI なしで実行して結果の表を表示する")
     parser.add_argument("name", nargs="?", help="デモ名 (--list で一覧)")
     parser.add_argument("--list", action="store_true", help="デモと設定の一覧を表示する")
-    parser.add_argument("--seed", type=non_negative_int, default=0, help="乱数シード (既定 0)")
-    parser.add_argument("--steps", type=positive_int, default=None, help="学習 run 1 本あたりのステップ数")
+    parser.add_argument("--seed", type=int, default=0, help="乱数シード (既定 0)")
+    parser.add_argument("--steps", type=int, default=None, help="学習 run 1 本あたりのステップ数")
     parser.add_argument("--json", action="store_true", help="結果を JSON で出力する")
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
                         help="設定を変える (複数可)")

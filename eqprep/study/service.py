@@ -122,9 +122,7 @@ class Study:
         history = [] if exam_id is not None else self.history_ms(question)  # exam answers: correctness only
         rating = rating_for(verdict.status, response_ms, history, self_rating)
         now = self.clock()
-        current = self.store.card(question.id)
-        updated = None if rating is None else self.scheduler.review(current, question.id, rating, now, response_ms)
-        self.store.record(
+        current, updated = self.store.record_review(
             AnswerRecord(
                 question_id=question.id,
                 params=dict(item.params),
@@ -135,7 +133,7 @@ class Study:
                 rating=int(rating) if rating is not None else None,
                 exam_id=exam_id,
             ),
-            updated,
+            lambda card: None if rating is None else self.scheduler.review(card, question.id, rating, now, response_ms),
         )
         return Outcome(
             recorded=True,

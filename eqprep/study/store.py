@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -196,6 +196,34 @@ class Store:
             if card is not None:
                 _put_card(conn, card)
             return int(cursor.lastrowid or 0)
+
+    def record_review(
+        self, answer: AnswerRecord, review: Callable[[CardState | None], CardState | None]
+    ) -> tuple[CardState | None, CardState | None]:
+        """Read the answer's card, compute `review(card)` and write both in one BEGIN IMMEDIATE transaction.
+
+        Two processes answering the same card can then never lose one another's review; returns (before, after).
+        """
+        with self._connect(write=True) as conn:
+            row = conn.execute("SELECT * FROM cards WHERE question_id = ?", (answer.question_id,)).fetchone()
+            current = _card_from_row(row) if row else None
+            updated = review(current)
+            conn.execute(
+                _INSERT_ANSWER,
+                (
+                    answer.question_id,
+                    json.dumps(answer.params, ensure_ascii=False, sort_keys=True),
+                    answer.answer,
+                    answer.verdict,
+                    int(answer.response_ms),
+                    to_iso(answer.answered_at),
+                    answer.rating,
+                    answer.exam_id,
+                ),
+            )
+            if updated is not None:
+                _put_card(conn, updated)
+            return current, updated
 
     def answers(self, question_id: str | None = None, exam_id: int | None = None) -> list[AnswerRecord]:
         """Recorded answers in time order, optionally for one question or one exam."""
