@@ -85,7 +85,9 @@ class Study:
                 leech_threshold=int(settings.get("leech_threshold", DEFAULT_LEECH_THRESHOLD)),
             )
         except ValueError as exc:
-            raise StoreError(f"保存されている設定が不正です ({exc})。") from exc
+            raise StoreError(
+                f"保存されている設定が不正です ({exc})。`eqprep settings --reset` で初期値に戻せます (学習履歴は消えません)。"
+            ) from exc
 
     # --- settings ----------------------------------------------------------------------------
 

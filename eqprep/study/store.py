@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,6 +56,24 @@ def to_iso(moment: datetime) -> str:
 def from_iso(text: str) -> datetime:
     """Parse a stored timestamp back to an aware UTC datetime."""
     return datetime.fromisoformat(text).astimezone(timezone.utc)
+
+
+_NOT_CORRUPT = {  # SQLite primary result codes that say nothing about the file's content
+    3: "権限がなく読み書きできません (ファイルは壊れていません)",                       # SQLITE_PERM
+    5: "ほかの eqprep が使用中です。少し待ってからやり直してください",                  # SQLITE_BUSY
+    6: "ほかの eqprep が使用中です。少し待ってからやり直してください",                  # SQLITE_LOCKED
+    8: "読み取り専用なので書き込めません (フォルダかファイルの権限を確認してください。ファイルは壊れていません)",  # SQLITE_READONLY
+    10: "ディスクの入出力エラーで読み書きできません (ディスクの空きと状態を確認してください)",  # SQLITE_IOERR
+    13: "ディスクがいっぱいで書き込めません。空きを作ってからやり直してください (これまでの記録は失われていません)",  # SQLITE_FULL
+    14: "開けません (フォルダが読み取り専用か、権限がありません。ファイルは壊れていません)",  # SQLITE_CANTOPEN
+}
+
+
+def storage_problem(exc: sqlite3.Error, path: Path) -> str | None:
+    """A Japanese message for SQLite errors caused by the disk or permissions rather than a damaged file."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    reason = _NOT_CORRUPT.get(code & 0xFF) if isinstance(code, int) else None
+    return f"学習履歴ファイル {path} は{reason}。" if reason else None
 
 
 def _check_file(path: Path) -> None:
@@ -112,7 +130,7 @@ class Store:
         try:
             conn = self._raw()
         except sqlite3.Error as exc:
-            raise StoreError(f"学習履歴ファイル {self.path} を開けません: {exc}") from exc
+            raise StoreError(storage_problem(exc, self.path) or f"学習履歴ファイル {self.path} を開けません: {exc}") from exc
         try:
             version = self._inspect(conn)
             if version < SCHEMA_VERSION:
@@ -121,7 +139,7 @@ class Store:
                 migrate(conn)
             conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.Error as exc:
-            raise StoreError(f"学習履歴ファイル {self.path} を準備できません: {exc}") from exc
+            raise StoreError(storage_problem(exc, self.path) or f"学習履歴ファイル {self.path} を準備できません: {exc}") from exc
         finally:
             conn.close()
 
@@ -132,7 +150,7 @@ class Store:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"学習履歴ファイル {self.path} が壊れています ({exc})。") from exc
+            raise StoreError(storage_problem(exc, self.path) or f"学習履歴ファイル {self.path} が壊れています ({exc})。") from exc
         if check != "ok":
             raise StoreError(f"学習履歴ファイル {self.path} が壊れています (整合性検査: {check})。")
         if version > SCHEMA_VERSION:
@@ -160,18 +178,21 @@ class Store:
         try:
             conn = self._raw()
         except sqlite3.Error as exc:
-            raise StoreError(f"学習履歴ファイル {self.path} を開けません: {exc}") from exc
+            raise StoreError(storage_problem(exc, self.path) or f"学習履歴ファイル {self.path} を開けません: {exc}") from exc
         try:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite has already rolled back after e.g. SQLITE_FULL
+                    with suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"学習履歴ファイル {self.path} の読み書きに失敗しました: {exc}") from exc
+            message = storage_problem(exc, self.path) or f"学習履歴ファイル {self.path} の読み書きに失敗しました: {exc}"
+            raise StoreError(message) from exc
         finally:
             conn.close()
 
@@ -308,6 +329,11 @@ class Store:
         """Store one setting."""
         with self._connect(write=True) as conn:
             conn.execute(_PUT_SETTING, (key, value))
+
+    def reset_settings(self) -> int:
+        """Delete every stored setting (the defaults apply again); return how many there were."""
+        with self._connect(write=True) as conn:
+            return int(conn.execute("DELETE FROM settings").rowcount)
 
     # --- bulk access for export/import -----------------------------------------------------------
 
