@@ -63,9 +63,9 @@ def _draw(spec: ParamSpec, rng: random.Random) -> float:
     if spec.step is None and float(spec.min).is_integer() and float(spec.max).is_integer():
         return rng.randint(int(spec.min), int(spec.max))
     step = spec.step or (spec.max - spec.min) / 100 or 1.0
-    count = int(math.floor((spec.max - spec.min) / step + 1e-9))
+    count = math.floor((spec.max - spec.min) / step + 1e-9)
     value = spec.min + step * rng.randint(0, count)
-    digits = max(0, -int(math.floor(math.log10(step)))) + 2 if step < 1 else 0
+    digits = max(0, -math.floor(math.log10(step))) + 2 if step < 1 else 0
     return round(value, digits) if digits else value
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from eqprep.maths.names import KNOWN_FUNCTIONS
 from eqprep.maths.tree import Node, mentions, rebuild
 
 MAX_SUM_TERMS = 200
+MAX_PRIMES = 2
+_FRESH = "__t"  # never a parsed name ("__" is refused in input)
 
 
 class NotNumeric(Exception):
@@ -32,7 +35,18 @@ def expand_trusted(node: Node) -> Node:
             return _sum(args)
         if name in ("mean", "var", "limit"):
             raise NotNumeric(name)
+        if name.endswith("'") and name.rstrip("'") in KNOWN_FUNCTIONS:
+            return _prime(name, expand_trusted(args[0]))
     return rebuild(node, expand_trusted)
+
+
+def _prime(name: str, argument: Node) -> Node:
+    """sigmoid'(a): differentiate the known function in a fresh variable, then put `a` in."""
+    base = name.rstrip("'")
+    result: Node = _call(base, ("var", _FRESH))
+    for _ in range(len(name) - len(base)):
+        result = differentiate(result, _FRESH)
+    return substitute(result, _FRESH, argument)
 
 
 def _symbol(node: Node) -> str:
@@ -163,6 +177,8 @@ def _outer_derivative(name: str, u: Node) -> Node:
         return _HYPERBOLIC_DERIVATIVES[name](u)
     if name in ("sign", "heaviside", "floor"):
         return ZERO
+    if name.rstrip("'") not in KNOWN_FUNCTIONS and len(name) - len(name.rstrip("'")) < MAX_PRIMES:
+        return _call(name + "'", u)  # an abstract f: f' has its own numeric stand-in
     raise NotNumeric(name)
 
 

@@ -8,7 +8,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from eqprep.maths.numeric import Evaluator, PreciseEvaluator, TooLarge, TrackingEvaluator, Undefined
+from eqprep.maths.numeric import (
+    Evaluator,
+    PreciseEvaluator,
+    TooLarge,
+    TrackingEvaluator,
+    Undefined,
+)
 from eqprep.maths.tree import Node
 
 DEFAULT_DOMAIN = (-3.0, 3.0)
@@ -32,16 +38,24 @@ class Comparison:
     domain: dict[str, tuple[float, float]] | None = None  # where the points were drawn (narrowed, see compare)
 
 
-def _stand_in(rng: random.Random) -> Callable[[Any, Any], Callable[..., Any]]:
-    """A random smooth function standing in for an abstract f (same coefficients for float and mpmath)."""
+def _stand_in(rng: random.Random) -> Callable[[Any, Any, Any, int], Callable[..., Any]]:
+    """A random smooth function standing in for an abstract f, and its first two derivatives (one argument).
+
+    The same coefficients serve float and mpmath, so a high-precision re-check sees the same function.
+    """
     c0, c1, c2 = (rng.uniform(0.5, 1.5) for _ in range(3))
     weights = [rng.uniform(0.3, 1.2) for _ in range(4)]
 
-    def build(sin: Any, exp: Any) -> Callable[..., Any]:
-        """Instantiate the stand-in with float or mpmath sin/exp."""
+    def build(sin: Any, exp: Any, cos: Any, order: int = 0) -> Callable[..., Any]:
+        """Instantiate the stand-in (order 0) or its derivative (order 1, 2) with float or mpmath functions."""
         def f(*args: Any) -> Any:
-            """c0 + c1·sin(c2·Σwᵢaᵢ + 0.3) + 0.1·exp(0.2·Σwᵢaᵢ)."""
-            s = sum(w * a for w, a in zip(weights, args))
+            """c0 + c1·sin(c2·Σwᵢaᵢ + 0.3) + 0.1·exp(0.2·Σwᵢaᵢ), or its derivative in a₁."""
+            s = sum(w * a for w, a in zip(weights, args, strict=False))
+            w = weights[0]
+            if order == 1:
+                return w * (c1 * c2 * cos(c2 * s + 0.3) + 0.02 * exp(0.2 * s))
+            if order == 2:
+                return w * w * (-c1 * c2 * c2 * sin(c2 * s + 0.3) + 0.004 * exp(0.2 * s))
             return c0 + c1 * sin(c2 * s + 0.3) + 0.1 * exp(0.2 * s)
 
         return f
@@ -50,16 +64,18 @@ def _stand_in(rng: random.Random) -> Callable[[Any, Any], Callable[..., Any]]:
 
 
 def evaluators(abstract: Iterable[str]) -> tuple[Evaluator, Callable[[], PreciseEvaluator]]:
-    """A float evaluator and a lazily built high-precision one, sharing the stand-ins."""
+    """A float evaluator and a lazily built high-precision one, sharing the stand-ins (f, f' and f'')."""
     rng = random.Random(SEED + 1)
     builders = {name: _stand_in(rng) for name in sorted(abstract)}
-    fast = Evaluator({name: b(math.sin, math.exp) for name, b in builders.items()})
+    names = {name + "'" * order: (name, order) for name in builders for order in range(3)}
+    fast = Evaluator({key: builders[n](math.sin, math.exp, math.cos, k) for key, (n, k) in names.items()})
 
     def precise() -> PreciseEvaluator:
         """The mpmath evaluator, built only when a float mismatch needs a re-check."""
         import mpmath
 
-        return PreciseEvaluator({name: b(mpmath.sin, mpmath.exp) for name, b in builders.items()})
+        return PreciseEvaluator({key: builders[n](mpmath.sin, mpmath.exp, mpmath.cos, k)
+                                 for key, (n, k) in names.items()})
 
     return fast, precise
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,7 +233,7 @@ def _verify(d: Derivation) -> list[StepResult]:
             previous = exprs[-1]
             continue
         methods = []
-        for a, b in zip(exprs, exprs[1:]):
+        for a, b in itertools.pairwise(exprs):
             difference = sympy.sympify(a - b)
             verdict = is_zero(sympy, difference)
             if verdict is None and _numeric_zero(difference, difference.free_symbols):

@@ -23,7 +23,12 @@ from fractions import Fraction
 from typing import Any
 
 from eqprep.maths.compare import DEFAULT_DOMAIN, evaluators
-from eqprep.maths.numeric import PreciseEvaluator, TooLarge, TrackingEvaluator, Undefined
+from eqprep.maths.numeric import (
+    PreciseEvaluator,
+    TooLarge,
+    TrackingEvaluator,
+    Undefined,
+)
 from eqprep.maths.tree import Node, TreeFold, children, mentions
 
 POINTS = 2

@@ -38,9 +38,7 @@ def factors(node: Node) -> list[Node]:
         item = stack.pop()
         if item[0] in ("mul", "div"):
             stack.extend((item[2], item[1]))
-        elif item[0] == "neg":
-            stack.append(item[1])
-        elif item[0] == "pow" and item[2][0] == "num" and item[2][1].isdigit():
+        elif item[0] == "neg" or (item[0] == "pow" and item[2][0] == "num" and item[2][1].isdigit()):
             stack.append(item[1])
         else:
             out.append(item)

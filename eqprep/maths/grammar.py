@@ -77,6 +77,13 @@ def tokenize(text: str) -> list[Token]:
         value = match.group(kind)
         if kind == "op" and value == "**":
             value = "^"
+        if kind == "name":
+            primes = len(text[match.end():match.end() + 3]) - len(text[match.end():match.end() + 3].lstrip("'"))
+            if primes:
+                value += "'" * primes  # f'(u), f''(u): the parser decides whether a derivative is allowed here
+                tokens.append(Token(kind, value, start))
+                pos = match.end() + primes
+                continue
         if kind == "num" and len(value) > MAX_NUMBER_DIGITS:
             raise FormulaError(start, f"数が長すぎます ({MAX_NUMBER_DIGITS} 桁まで)。")
         if kind == "num" and "e" in value.lower():
@@ -275,6 +282,10 @@ class _Parser:
         tok = self.advance()
         name = tok.text
         is_call = self.tok.kind == "op" and self.tok.text == "("
+        if name.endswith("'"):
+            return self._prime(tok, is_call)
+        if name == "d" and self._derivative_ahead():
+            return self._d_over_d()
         arity = self.vocab.function_arity(name)
         if arity is not None:
             if not is_call:
@@ -294,6 +305,35 @@ class _Parser:
             self.variables.add(name)
             return self.node("var", name)
         raise FormulaError(tok.pos, unknown_name_message(name, self.vocab, is_call))
+
+    def _prime(self, tok: Token, is_call: bool) -> Node:
+        """f'(u) / f''(u): the derivative of a one-argument function (workbench only)."""
+        base = tok.text.rstrip("'")
+        order = len(tok.text) - len(base)
+        where = tok.pos + len(base)
+        if not self.vocab.derivatives:
+            raise FormulaError(where, "引用符 (文字列) や ' (微分の記号) は使えません。")
+        arity = self.vocab.function_arity(base)
+        if arity is None or not is_call or order > 2:
+            raise FormulaError(where, f"' (微分) は関数の後にだけ使えます (例: {base if arity else 'f'}'(u)、2 階まで)。")
+        node = self.call(tok, (1, 1), self.vocab.canonical(base))
+        return self.node("call", node[1] + "'" * order, node[2])
+
+    def _derivative_ahead(self) -> bool:
+        """Whether `d` starts `d/du …` here (workbench, `d` not a variable, `u` a variable)."""
+        if not self.vocab.derivatives or "d" in self.vocab.variables:
+            return False
+        slash, var = self.tokens[self.index], self.tokens[min(self.index + 1, len(self.tokens) - 1)]
+        return (slash.kind == "op" and slash.text == "/" and var.kind == "name" and var.text.startswith("d")
+                and (var.text[1:] in self.vocab.variables or (self.vocab.infer_variables and len(var.text) > 1)))
+
+    def _d_over_d(self) -> Node:
+        """d/du X: the derivative of the next factor X with respect to u."""
+        self.advance()
+        var = self.advance().text[1:]
+        self.variables.add(var)
+        operand = self.unary()
+        return self.node("call", "diff", (operand, self.node("var", var)))
 
     def _product(self, pieces: list[str]) -> Node:
         """`xy` read as x·y when every piece is a declared variable or constant; `xy^2` is x·y² as on paper."""
@@ -318,17 +358,30 @@ class _Parser:
         opening = self.advance()
         if self.tok.text == ")":
             raise FormulaError(self.tok.pos, f"{tok.text}() の括弧の中に引数が必要です。")
-        args = [self.expr()]
+        bare = self._bare_function() if name == "diff" else None
+        args = [("num", "0") if bare else self.expr()]
         while self.tok.kind == "op" and self.tok.text == ",":
             self.advance()
             args.append(self.expr())
         self.expect_close(opening)
+        if bare and len(args) >= 2:
+            args[0] = self.node("call", bare, (args[1],))  # diff(f, u) means diff(f(u), u)
         low, high = arity
         if not low <= len(args) <= high:
             count = str(low) if low == high else f"{low}〜{high}"
             raise FormulaError(tok.pos, f"{tok.text} の引数は {count} 個です ({len(args)} 個あります)。")
-        self.functions.add(name)
+        if name != "diff":
+            self.functions.add(name)
         return self.node("call", name, tuple(args))
+
+    def _bare_function(self) -> str | None:
+        """In diff(f, u), a function name given without its argument (consumed; the call is built later)."""
+        nxt = self.tokens[min(self.index + 1, len(self.tokens) - 1)]
+        if self.tok.kind != "name" or nxt.text != "," or self.vocab.function_arity(self.tok.text) is None:
+            return None
+        name = self.vocab.canonical(self.advance().text)
+        self.functions.add(name)
+        return name
 
 
 def _split_name(name: str, vocab: Vocabulary) -> list[str] | None:

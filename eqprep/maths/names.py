@@ -83,6 +83,7 @@ class Vocabulary:
     functions: frozenset[str] = frozenset()
     trusted: bool = False
     infer_variables: bool = False
+    derivatives: bool = False  # the workbench: diff(f, u), d/du f(u) and f'(u) are allowed
 
     def function_arity(self, name: str) -> tuple[int, int] | None:
         """Arity bounds if `name` is a callable function here, else None."""
@@ -95,6 +96,8 @@ class Vocabulary:
             return KNOWN_FUNCTIONS[name]
         if self.trusted and name in TRUSTED_FUNCTIONS:
             return TRUSTED_FUNCTIONS[name]
+        if self.derivatives and name == "diff":
+            return (2, 2)
         if name in self.functions:
             return (1, 4)
         return None

@@ -225,8 +225,7 @@ class TrackingEvaluator(PreciseEvaluator):
         """Evaluate a node and widen the recorded magnitude range."""
         value = super().fold(node, env)
         magnitude = abs(value)
-        if magnitude > self.largest:
-            self.largest = magnitude
+        self.largest = max(self.largest, magnitude)
         if 0 < magnitude < self.smallest:
             self.smallest = magnitude
         return value

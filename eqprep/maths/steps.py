@@ -1,13 +1,20 @@
-"""Learner step checker: each typed line must follow from the previous one; the first wrong step is shown."""
+"""Learner step checker: each line must follow from the last correct line; the first wrong step is shown.
+
+Lines may use derivative notation (d/du f(u), diff(f, u), f'(u)); each comparison is numeric at random points
+and then confirmed by the exact stage, so a slip hidden below float precision is still caught.
+"""
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from eqprep.maths.calculus import NotNumeric, expand_trusted
 from eqprep.maths.compare import DEFAULT_DOMAIN, compare, evaluators
 from eqprep.maths.display import point_text, to_text
+from eqprep.maths.exact import confirm
 from eqprep.maths.grammar import FormulaError, Parsed, parse_line
 from eqprep.maths.names import KNOWN_FUNCTIONS, Vocabulary
 from eqprep.maths.numeric import Undefined
@@ -46,22 +53,33 @@ class _Context:
 
     def __init__(self, variables: Sequence[str], functions: Sequence[str],
                  domain: Mapping[str, tuple[float, float]] | None) -> None:
-        self.vocab = Vocabulary(frozenset(variables), frozenset(functions))
+        self.vocab = Vocabulary(frozenset(variables), frozenset(functions), derivatives=True)
         self.abstract = {f for f in functions if f not in KNOWN_FUNCTIONS}
         self.domain = dict(domain or {})
 
     def same(self, a: Node, b: Node) -> tuple[str, dict[str, float] | None]:
         """("ok" | "wrong" | "undecided", counterexample over the variables used) for two expressions."""
+        try:
+            a, b = expand_trusted(a), expand_trusted(b)
+        except (NotNumeric, RecursionError):
+            return "undecided", None
         used = {v for v in self.vocab.variables if mentions(a, v) or mentions(b, v)}
         result = compare(a, b, used, self.abstract, self.domain)
         if result.outcome == "equal":
-            return "ok", None
+            exact = confirm(a, b, used, self.abstract, result.domain)
+            if exact.outcome == "different":
+                return "wrong", exact.point
+            return ("ok", None) if exact.outcome == "equal" else ("undecided", None)
         if result.outcome == "different":
             return "wrong", result.point
         return "undecided", None
 
     def proportional(self, first: Node, second: Node) -> str:
         """Whether two equation residuals differ by a nonzero constant factor (same solutions)."""
+        try:
+            first, second = expand_trusted(first), expand_trusted(second)
+        except (NotNumeric, RecursionError):
+            return "undecided"
         rng = random.Random(11)
         evaluate, _ = evaluators(self.abstract)
         ratios = []
@@ -92,7 +110,7 @@ def _residual(line: _Line) -> Node:
 
 
 def _differs_from_previous(point: dict[str, float] | None) -> str:
-    """Message for a line whose value differs from the previous line's at `point`."""
+    """Message for a line whose value differs from the last correct line's at `point`."""
     return f"前の行と等しくありません。{point_text(point or {})} で値が違います。"
 
 
@@ -101,7 +119,10 @@ def _read(text: str, ctx: _Context, previous: _Line | None) -> tuple[_Line | Non
     try:
         parsed = parse_line(text, ctx.vocab)
     except FormulaError as error:
-        return None, StepCheck(0, "", "invalid", error.message)
+        hint = ""
+        if "はこの問題では使えません" in error.message and error.problem.startswith("名前"):
+            hint = " 変数なら、上の「変数」欄に追加してください (例: x, y, u)。"
+        return None, StepCheck(0, "", "invalid", error.message + hint)
     exprs = list(parsed.parts)
     if parsed.continued:
         if previous is None or previous.equation:
@@ -111,7 +132,7 @@ def _read(text: str, ctx: _Context, previous: _Line | None) -> tuple[_Line | Non
         status, _ = ctx.same(exprs[0], exprs[1])
         if status != "ok":
             return _Line(parsed, exprs, equation=True), None
-    for position, (a, b) in enumerate(zip(exprs, exprs[1:])):
+    for position, (a, b) in enumerate(itertools.pairwise(exprs)):
         status, point = ctx.same(a, b)
         if status != "ok":
             if position == 0 and parsed.continued:
@@ -139,28 +160,35 @@ def _transition(previous: _Line, line: _Line, ctx: _Context) -> tuple[str, str, 
 
 def check_steps(lines: list[str], variables: Sequence[str] = (), functions: Sequence[str] = (),
                 domain: Mapping[str, tuple[float, float]] | None = None) -> list[StepCheck]:
-    """Check each non-blank line against the previous one (lines may be `a = b` or start with '=')."""
+    """Check each non-blank line against the last correct line (lines may be `a = b` or start with '=').
+
+    After a wrong or unreadable line, later lines are still compared with the last line that was right, so
+    one slip does not mark every following correct step wrong.
+    """
     ctx = _Context(variables, functions, domain)
     results: list[StepCheck] = []
-    previous: _Line | None = None
+    anchor: _Line | None = None  # the last line that was right (or the first line)
+    anchor_index = 0
     for index, text in enumerate(lines, 1):
         if not text.strip():
             continue
-        line, error = _read(text, ctx, previous)
+        line, error = _read(text, ctx, anchor)
         display = render(line.parsed) if line is not None else ""
+        note = "" if not results or anchor_index == results[-1].index else f" ({anchor_index} 行目と比べました)"
         if error is not None:
-            results.append(StepCheck(index, display, error.status, error.message, error.counterexample))
-            previous = line if error.status != "invalid" else None
+            message = error.message + (note if error.status != "invalid" and line and line.parsed.continued else "")
+            results.append(StepCheck(index, display, error.status, message, error.counterexample))
             continue
         assert line is not None
-        if previous is None:
-            status, message, point = ("unchecked", "前の行が読めないので比べられません。", None) if results else ("start", "", None)
+        if anchor is None:
+            status, message, point = ("unchecked", "前に読める行がないので比べられません。", None) if results else ("start", "", None)
         elif line.parsed.continued:
-            status, message, point = "ok", "", None  # `_read` already compared it with the previous line
+            status, message, point = "ok", "", None  # `_read` already compared it with the anchor line
         else:
-            status, message, point = _transition(previous, line, ctx)
-        results.append(StepCheck(index, display, status, message, point))
-        previous = line
+            status, message, point = _transition(anchor, line, ctx)
+        if status in ("ok", "start", "unchecked"):
+            anchor, anchor_index = line, index
+        results.append(StepCheck(index, display, status, message + (note if message else ""), point))
     return results
 
 

@@ -55,7 +55,7 @@ def main() -> None:
     for line in sys.stdin:
         try:
             reply = handle(json.loads(line))
-        except Exception as error:  # any failure is "undecided", never a crash of the parent
+        except Exception as error:  # noqa: BLE001 - any failure is "undecided", never a crash of the parent
             reply = {"status": "undecided", "error": type(error).__name__}
         print(json.dumps(reply), flush=True)
 

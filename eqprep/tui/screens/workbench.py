@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
@@ -18,6 +20,27 @@ if TYPE_CHECKING:
     from eqprep.tui.session import Session
 
 EXAMPLE = "(x + y)^2\n= x^2 + 2*x*y + y^2"
+HELP = ("1 行に 1 ステップ。2 行目からは '= ...' で続けます。ctrl+r で検査。"
+        "微分は d/du f(u)、diff(f, u)、f'(u) と書けます。")
+NAMES_HINT = "↑ 変数と関数の欄は編集できます (Tab で移動、カンマ区切り)。"
+
+
+@dataclass
+class Draft:
+    """The workbench text for one derivation, kept while the app runs."""
+
+    lines: str = EXAMPLE
+    variables: str = "x, y"
+    functions: str = ""
+
+
+# Drafts per app (so separate app runs, e.g. tests, never share work), then per derivation key.
+_DRAFTS: WeakKeyDictionary[App[object], dict[str, Draft]] = WeakKeyDictionary()
+
+
+def drafts(app: App[object]) -> dict[str, Draft]:
+    """The drafts kept for this running app."""
+    return _DRAFTS.setdefault(app, {})
 
 
 def split_names(text: str) -> list[str]:
@@ -41,20 +64,28 @@ class WorkbenchScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "戻る"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, derivation: str = "free") -> None:
         super().__init__()
         self.session = session
+        self.derivation = derivation
+
+    @property
+    def draft(self) -> Draft:
+        """This derivation's kept work (created on first use)."""
+        return drafts(self.app).setdefault(self.derivation, Draft())
 
     def compose(self) -> ComposeResult:
         """Variables, functions, the lines, the results."""
-        yield Static("導出ワークベンチ: 1 行に 1 ステップ。2 行目からは '= ...' で続けます。ctrl+r で検査。",
-                     classes="title", markup=False)
+        draft = self.draft
+        title = "導出ワークベンチ" + ("" if self.derivation == "free" else f" ({self.derivation})")
+        yield Static(f"{title}: {HELP}", classes="title", markup=False)
         with Horizontal(id="names"):
             yield Static("変数", classes="label", markup=False)
-            yield Input(value="x, y", placeholder="例: x, y", id="variables", compact=True)
+            yield Input(value=draft.variables, placeholder="例: x, y, u", id="variables")
             yield Static("関数", classes="label", markup=False)
-            yield Input(value="", placeholder="例: f, g (sigmoid, exp は組み込み)", id="functions", compact=True)
-        yield TextArea(EXAMPLE, id="lines", soft_wrap=True)
+            yield Input(value=draft.functions, placeholder="例: f, g (sigmoid, exp は組み込み)", id="functions")
+        yield Static(NAMES_HINT, id="names-hint", classes="hint", markup=False)
+        yield TextArea(draft.lines, id="lines", soft_wrap=True)
         with VerticalScroll(id="results-scroll"):
             yield Static("", id="results", markup=False)
         yield Footer()
@@ -64,6 +95,21 @@ class WorkbenchScreen(Screen[None]):
         area = self.query_one("#lines", TextArea)
         area.cursor_blink = False
         area.focus()
+
+    @on(TextArea.Changed, "#lines")
+    def keep_lines(self, event: TextArea.Changed) -> None:
+        """Keep the derivation text while the app runs."""
+        self.draft.lines = event.text_area.text
+
+    @on(Input.Changed, "#variables")
+    def keep_variables(self, event: Input.Changed) -> None:
+        """Keep the variable list."""
+        self.draft.variables = event.value
+
+    @on(Input.Changed, "#functions")
+    def keep_functions(self, event: Input.Changed) -> None:
+        """Keep the function list."""
+        self.draft.functions = event.value
 
     def action_check(self) -> None:
         """Check all lines in a worker."""
