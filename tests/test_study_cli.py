@@ -19,6 +19,7 @@ import pytest
 from eqprep.bank import load_bank
 from eqprep.cli import main
 from eqprep.study import Store, Study, compute_stats
+from eqprep.study.stats import Stats
 from eqprep.study.store import DB_NAME
 
 AREAS = {"応用数学": "1-2-1", "機械学習": "2-2-1", "深層学習": "3-1-1", "開発環境": "5-1-2"}
@@ -213,11 +214,11 @@ def test_export_then_import_into_empty_dir_reproduces_stats(tmp_path: Path, cont
     bank = load_bank(content)
     moment = datetime.now(timezone.utc) + timedelta(hours=1)
 
-    def stats(data: Path) -> dict[str, object]:
+    def stats(data: Path) -> Stats:
         return compute_stats(Study(Store.open(data), bank, clock=lambda: moment, tz=timezone.utc))
 
     assert stats(first) == stats(second)
-    assert stats(first)["answers"] == 7
+    assert stats(first).answers == 7
 
 
 def test_stats_json_and_text(tmp_path: Path, content: Path, monkeypatch: pytest.MonkeyPatch,

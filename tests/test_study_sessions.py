@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -36,6 +36,7 @@ from eqprep.study import (
     import_json,
 )
 from eqprep.study.exam import area_weights, quotas
+from eqprep.study.stats import Day, LeechRow, Retention
 
 T0 = datetime(2026, 4, 1, 10, 0, tzinfo=timezone.utc)
 AREA_TAGS = {"応用数学": "1-2-1", "機械学習": "2-2-1", "深層学習": "3-1-1", "開発環境": "5-1-2"}
@@ -217,7 +218,7 @@ def test_leeches_listed_at_threshold(study: Study) -> None:
     study.clock.now = state.card.due  # type: ignore[attr-defined]
     assert answer(study, "3-1-1-q0", "7").leech
     assert [(x.question_id, x.lapses) for x in study.leeches()] == [("3-1-1-q0", 1)]
-    assert compute_stats(study)["leeches"] == [{"question_id": "3-1-1-q0", "lapses": 1, "reps": state.reps + 1}]
+    assert compute_stats(study).leeches == [LeechRow("3-1-1-q0", lapses=1, reps=state.reps + 1)]
 
 
 def test_desired_retention_is_validated_and_persisted(study: Study, tmp_path: Path) -> None:
@@ -287,16 +288,19 @@ def test_stats_counts_streak_and_mastery(study: Study) -> None:
     answer(study, "3-1-1-q1", "5")
     answer(study, "3-1-1-q0", "0")
     stats = compute_stats(study)
-    assert (stats["answers"], stats["seen"], stats["streak"]) == (3, 2, 2)
-    assert stats["retention"] == {"days": 30, "reviews": 3, "passed": 2, "rate": round(2 / 3, 4)}
-    assert stats["history"][-1] == {"date": "2026-04-02", "answers": 2, "correct": 1}
-    area = {row["name"]: row for row in stats["areas"]}["深層学習"]
-    assert area["seen"] == 2 and area["accuracy"] == round(2 / 3, 4) and 0 < area["mastery"] < 1
-    assert stats["due_now"] == 0 and stats["due_today"] == 1, "q1 was just missed: due again in a minute"
+    assert (stats.answers, stats.seen, stats.streak) == (3, 2, 2)
+    assert stats.retention == Retention(days=30, reviews=3, passed=2, rate=round(2 / 3, 4))
+    assert stats.history[-1] == Day(date(2026, 4, 2), answers=2, correct=1)
+    assert stats.to_dict()["history"][-1] == {"date": "2026-04-02", "answers": 2, "correct": 1}
+    area = {row.name: row for row in stats.areas}["深層学習"]
+    assert area.seen == 2 and area.accuracy == round(2 / 3, 4)
+    # q0 was recalled twice (retrievability ~1 right after), q1 was just missed and not yet relearned (counts 0)
+    assert area.mastery == pytest.approx(0.5, abs=0.01)
+    assert stats.due_now == 0 and stats.due_today == 1, "q1 was just missed: due again in a minute"
     study.clock.now += timedelta(minutes=2)  # type: ignore[attr-defined]
-    assert compute_stats(study)["due_now"] == 1
+    assert compute_stats(study).due_now == 1
     study.clock.now += timedelta(days=5)  # type: ignore[attr-defined]
-    assert compute_stats(study)["streak"] == 0
+    assert compute_stats(study).streak == 0
 
 
 def test_export_import_round_trip_reproduces_stats(study: Study, tmp_path: Path) -> None:

@@ -16,7 +16,6 @@ from eqprep.tui.screens.quiz import QuizScreen
 from eqprep.tui.screens.search import SearchScreen
 from eqprep.tui.screens.stats import StatsScreen
 from eqprep.tui.screens.workbench import WorkbenchScreen
-from eqprep.tui.widgets.heatmap import StudyHeatmap
 from tests.tui_support import (
     EXAM_DAY,
     NOW,
@@ -172,11 +171,11 @@ async def test_stats_after_answers(tmp_path: Path) -> None:
         await pilot.press(*answer_keys(quiz.item, True))
         await settle(pilot)
         await pilot.press("escape", "s")
-        await pilot.pause()
-        assert isinstance(app.screen, StatsScreen)
-        assert app.screen.stats["answers"] == 1
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen) and app.screen.stats is not None
+        assert app.screen.stats.answers == 1
         assert app.screen.day_counts()[NOW.date()] == 1
-        assert app.screen.query_one(StudyHeatmap)
+        assert "学習済み 1" in str(app.screen.query_one("#overview", Static).render())
 
 
 async def test_exam_date_dialog(tmp_path: Path) -> None:

@@ -24,5 +24,5 @@ def run(args: argparse.Namespace) -> int:
         stats = compute_stats(open_study(args))
     except StoreError as exc:
         return fail(exc)
-    print(json.dumps(stats, ensure_ascii=False, indent=1) if args.json else format_stats(stats))
+    print(json.dumps(stats.to_dict(), ensure_ascii=False, indent=1) if args.json else format_stats(stats))
     return 0

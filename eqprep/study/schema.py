@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-TABLES = ("answers", "cards", "exams", "settings")
+TABLES = ("answers", "cards", "exams", "settings")  # what export/import carry; totals are derived
 
 
 def _v1(conn: sqlite3.Connection) -> None:
@@ -53,7 +53,72 @@ def _v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2}
+# An answer counts as recalled when judged correct, or self-graded Hard/Good/Easy.
+_OK = "(verdict = 'correct' OR (verdict = 'self' AND rating > 1))"
+_GRADED = "verdict IN ('correct', 'wrong', 'unanswered', 'self')"
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    """Version 3: running totals per question and per UTC hour, kept by triggers, so statistics never scan answers.
+
+    `recent` holds the outcomes of the question's last three graded answers ('1' recalled, '0' not), oldest first.
+    """
+    conn.execute(
+        """CREATE TABLE question_totals (
+            question_id TEXT PRIMARY KEY,
+            answers INTEGER NOT NULL,
+            graded INTEGER NOT NULL,
+            correct INTEGER NOT NULL,
+            first_at TEXT NOT NULL,
+            last_at TEXT NOT NULL,
+            recent TEXT NOT NULL
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE hour_totals (
+            hour TEXT PRIMARY KEY,
+            answers INTEGER NOT NULL,
+            correct INTEGER NOT NULL
+        )"""
+    )
+    conn.execute(
+        f"""INSERT INTO question_totals
+            SELECT question_id, COUNT(*), SUM({_GRADED}), SUM({_OK}), MIN(answered_at), MAX(answered_at),
+                   COALESCE((SELECT group_concat(flag, '') FROM (
+                        SELECT CAST({_OK} AS TEXT) AS flag FROM answers AS inner_a
+                        WHERE inner_a.question_id = a.question_id AND {_GRADED}
+                        ORDER BY answered_at DESC, id DESC LIMIT 3) ), '')
+            FROM answers AS a GROUP BY question_id"""
+    )
+    conn.execute("UPDATE question_totals SET recent = "
+                 "substr(recent, 3, 1) || substr(recent, 2, 1) || substr(recent, 1, 1)")
+    conn.execute(
+        "INSERT INTO hour_totals SELECT substr(answered_at, 1, 13), COUNT(*), SUM(verdict = 'correct')"
+        " FROM answers GROUP BY 1"
+    )
+    conn.execute("CREATE INDEX answers_time ON answers(answered_at)")
+    new_ok = _OK.replace("verdict", "NEW.verdict").replace("rating", "NEW.rating")
+    new_graded = _GRADED.replace("verdict", "NEW.verdict")
+    conn.execute(
+        f"""CREATE TRIGGER answers_totals AFTER INSERT ON answers BEGIN
+            INSERT INTO question_totals VALUES (
+                NEW.question_id, 1, {new_graded}, {new_ok}, NEW.answered_at, NEW.answered_at,
+                CASE WHEN {new_graded} THEN CAST({new_ok} AS TEXT) ELSE '' END)
+            ON CONFLICT(question_id) DO UPDATE SET
+                answers = answers + 1,
+                graded = graded + excluded.graded,
+                correct = correct + excluded.correct,
+                first_at = MIN(first_at, excluded.first_at),
+                recent = CASE WHEN excluded.graded AND excluded.last_at >= last_at
+                              THEN substr(recent || excluded.recent, -3) ELSE recent END,
+                last_at = MAX(last_at, excluded.last_at);
+            INSERT INTO hour_totals VALUES (substr(NEW.answered_at, 1, 13), 1, NEW.verdict = 'correct')
+            ON CONFLICT(hour) DO UPDATE SET answers = answers + 1, correct = correct + excluded.correct;
+        END"""
+    )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
 
 
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> None:

@@ -1,17 +1,152 @@
-"""Learner statistics: due counts, retention, streak, per-topic and per-area mastery, history, leeches."""
+"""Learner statistics from the store's running totals (never one Python object per answer), as typed records.
+
+Mastery of a topic = the mean, over the questions already studied, of FSRS retrievability (how likely the
+question is remembered now) × the share recalled among its last three graded answers. Coverage (studied /
+all questions) is shown apart, so an unstudied topic is "not yet covered", not "weak".
+"""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import json
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from eqprep.bank.model import AREAS
+from fsrs import State
+
+from eqprep.bank.model import AREAS, Bank, Question
 from eqprep.study.service import Study
-from eqprep.study.store import AnswerRecord
+from eqprep.study.store import CardState, QuestionTotals
 
 RETENTION_DAYS = 30
 HISTORY_DAYS = 14
+HEATMAP_DAYS = 16 * 7
+WEAK_MASTERY = 0.8
+
+MASTERY_RULE = ("習熟度 = 学習した問題ごとの「FSRS の想起確率 (今覚えている見込み)」×「直近 3 回の正答率」の平均。"
+                "未学習の問題は含めず、網羅率 (学習済み / 問題数) として別に示します。")
+READINESS_RULE = ("準備度 (分野別): 網羅 = 試験範囲 (オプション以外) の問題のうち学習した割合、"
+                  "想起 = 学習した問題の FSRS 想起確率の平均、模試 = 直近の模擬試験でのその分野の正答率。")
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Share of rated answers in the last `days` days that were recalled (not Again)."""
+
+    days: int
+    reviews: int
+    passed: int
+    rate: float | None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Mastery of one topic or area: coverage apart from mastery (None until something was studied)."""
+
+    key: str
+    name: str
+    questions: int
+    seen: int
+    mastery: float | None
+    accuracy: float | None
+
+    @property
+    def coverage(self) -> float:
+        """Studied share of the questions."""
+        return self.seen / self.questions if self.questions else 0.0
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How ready the learner is for one exam area (non-option syllabus questions only)."""
+
+    area: str
+    questions: int
+    seen: int
+    recall: float | None
+    last_exam: float | None
+
+    @property
+    def coverage(self) -> float:
+        """Studied share of the area's examinable questions."""
+        return self.seen / self.questions if self.questions else 0.0
+
+
+@dataclass(frozen=True)
+class Day:
+    """Answers (and correct ones) on one local calendar day."""
+
+    date: date
+    answers: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class LeechRow:
+    """A question the learner keeps forgetting."""
+
+    question_id: str
+    lapses: int
+    reps: int
+
+
+@dataclass(frozen=True)
+class ExamRow:
+    """A finished mock exam: overall and per-area percentages."""
+
+    id: int
+    started_at: str
+    count: int
+    percent: float
+    areas: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Everything `eqprep stats` and the TUI show; `to_dict()` is the JSON form."""
+
+    now: datetime
+    questions: int
+    seen: int
+    answers: int
+    due_now: int
+    due_today: int
+    new_left_today: int
+    desired_retention: float
+    retention: Retention
+    mean_recall: float | None
+    mastery: float | None
+    streak: int
+    areas: list[Progress]
+    topics: list[Progress]
+    readiness: list[Readiness]
+    history: list[Day]
+    days: list[Day]
+    leeches: list[LeechRow]
+    exams: list[ExamRow]
+
+    @property
+    def weakest(self) -> list[Progress]:
+        """Studied topics below the weak line, weakest first (at most three)."""
+        weak = [t for t in self.topics if t.mastery is not None and t.mastery < WEAK_MASTERY]
+        return sorted(weak, key=lambda t: (t.mastery or 0.0, self.topics.index(t)))[:3]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (dates as ISO text); the heatmap's per-day list is left out."""
+        data = asdict(self)
+        data.pop("days")
+        data["now"] = self.now.isoformat()
+        data["history"] = [{"date": d.date.isoformat(), "answers": d.answers, "correct": d.correct}
+                           for d in self.history]
+        for key, rows in (("areas", self.areas), ("topics", self.topics), ("readiness", self.readiness)):
+            for out, row in zip(data[key], rows, strict=True):
+                out["coverage"] = round(row.coverage, 4)
+        return data
+
+
+def _round(value: float | None) -> float | None:
+    """Four decimals (JSON stays short and stable)."""
+    return None if value is None else round(value, 4)
 
 
 def _streak(days: set[date], today: date) -> int:
@@ -24,77 +159,122 @@ def _streak(days: set[date], today: date) -> int:
     return count
 
 
-def _retention(answers: list[AnswerRecord], since: datetime) -> dict[str, Any]:
-    """Share of rated answers since `since` that were not Again (Hard/Good/Easy count as recalled)."""
-    rated = [a for a in answers if a.rating is not None and a.answered_at >= since]
-    passed = sum(1 for a in rated if a.rating != 1)
-    return {"days": RETENTION_DAYS, "reviews": len(rated), "passed": passed,
-            "rate": round(passed / len(rated), 4) if rated else None}
+def strength(state: CardState, totals: QuestionTotals | None, recall: float) -> float:
+    """One studied question's mastery: retrievability × share recalled among its last three graded answers."""
+    if state.card.state in (State.Learning, State.Relearning) and totals and totals.recent.endswith("0"):
+        return 0.0  # just missed and not yet relearned
+    if totals is None or not totals.recent:
+        return recall
+    return recall * totals.recent.count("1") / len(totals.recent)
 
 
-def _summary(name: str, ids: list[str], recall: dict[str, float], graded: Counter[str],
-             right: Counter[str]) -> dict[str, Any]:
-    """Mastery = mean predicted recall over all the questions (unseen count as 0); accuracy over answers."""
-    answered = sum(graded[i] for i in ids)
-    return {
-        "name": name,
-        "questions": len(ids),
-        "seen": sum(1 for i in ids if i in recall),
-        "mastery": round(sum(recall.get(i, 0.0) for i in ids) / len(ids), 4) if ids else 0.0,
-        "accuracy": round(sum(right[i] for i in ids) / answered, 4) if answered else None,
-    }
+def _progress(key: str, name: str, ids: list[str], strengths: dict[str, float],
+              totals: dict[str, QuestionTotals]) -> Progress:
+    """Mastery over the studied questions among `ids`, accuracy over all their graded answers."""
+    seen = [i for i in ids if i in strengths]
+    graded = sum(totals[i].graded for i in ids if i in totals)
+    correct = sum(totals[i].correct for i in ids if i in totals)
+    return Progress(
+        key=key, name=name, questions=len(ids), seen=len(seen),
+        mastery=_round(sum(strengths[i] for i in seen) / len(seen)) if seen else None,
+        accuracy=_round(correct / graded) if graded else None,
+    )
 
 
-def compute_stats(study: Study) -> dict[str, Any]:
-    """Everything `eqprep stats` shows, as a JSON-ready dict (the TUI uses the same)."""
+def examinable(bank: Bank, question: Question) -> bool:
+    """True unless every syllabus item the question touches is an option (outside the exam's scope)."""
+    items = [bank.syllabus[t] for t in question.tags if t in bank.syllabus]
+    return not items or any(not item.option for item in items)
+
+
+def topic_order(bank: Bank) -> dict[str, int]:
+    """Topic (note id) position in the syllabus order notes use: area, then the note's `order`."""
+    def area_index(note_area: str) -> int:
+        return AREAS.index(note_area) if note_area in AREAS else len(AREAS)
+
+    notes = sorted(bank.notes.values(), key=lambda n: (area_index(_note_area(bank, n.tags, n.area)), n.order, n.id))
+    return {note.id: index for index, note in enumerate(notes)}
+
+
+def _note_area(bank: Bank, tags: tuple[str, ...], fallback: str) -> str:
+    """Score-report area from the first known syllabus tag."""
+    for tag in tags:
+        if tag in bank.syllabus:
+            return bank.syllabus[tag].area
+    return fallback
+
+
+def _exam_row(exam: dict[str, Any]) -> ExamRow:
+    """A stored exam as a row; the report is JSON text in the store."""
+    report = json.loads(exam["report"])
+    total = report["total"]
+    areas = {area: round(score["correct"] / score["total"] * 100, 1)
+             for area, score in report["areas"].items() if score["total"]}
+    return ExamRow(exam["id"], exam["started_at"], exam["count"],
+                   round(total["correct"] / max(total["total"], 1) * 100, 1), areas)
+
+
+def compute_stats(study: Study) -> Stats:
+    """Read the running totals, cards and exams in one transaction and derive every figure."""
     now = study.clock()
     bank, scheduler = study.bank, study.scheduler
-    answers = study.store.answers()
     today = study.local_date(now)
-    day_end = study.day_start() + timedelta(days=1)
-    known = {qid: state for qid, state in study.store.cards().items() if qid in bank.questions}
+    day_start = study.day_start()
+    offset = now.astimezone(study.tz).utcoffset() or timedelta(0)
+    snapshot = study.store.snapshot(
+        retention_since=now - timedelta(days=RETENTION_DAYS),
+        utc_offset_minutes=int(offset.total_seconds() // 60),
+    )
+    known = {qid: state for qid, state in snapshot.cards.items() if qid in bank.questions}
     recall = {qid: scheduler.retrievability(state, now) for qid, state in known.items()}
-    graded = Counter(a.question_id for a in answers if a.verdict in ("correct", "wrong", "unanswered"))
-    right = Counter(a.question_id for a in answers if a.verdict == "correct")
+    strengths = {qid: strength(state, snapshot.totals.get(qid), recall[qid]) for qid, state in known.items()}
     by_area: dict[str, list[str]] = {area: [] for area in AREAS}
-    by_topic: dict[str, list[str]] = defaultdict(list)
+    by_topic: dict[str, list[str]] = {}
+    examinable_by_area: dict[str, list[str]] = {area: [] for area in AREAS}
     for q in bank.questions.values():
-        by_area.setdefault(bank.area_of(q), []).append(q.id)
-        by_topic[q.topic].append(q.id)
-    daily: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    for a in answers:
-        bucket = daily[study.local_date(a.answered_at)]
-        bucket[0] += 1
-        bucket[1] += int(a.verdict == "correct")
-    days = [today - timedelta(days=n) for n in range(HISTORY_DAYS - 1, -1, -1)]
-    return {
-        "now": now.isoformat(),
-        "questions": len(bank.questions),
-        "seen": len(known),
-        "answers": len(answers),
-        "due_now": sum(1 for s in known.values() if s.card.due <= now),
-        "due_today": sum(1 for s in known.values() if s.card.due < day_end),
-        "new_left_today": study.new_left_today(),
-        "desired_retention": scheduler.fsrs.desired_retention,
-        "retention": _retention(answers, now - timedelta(days=RETENTION_DAYS)),
-        "mean_recall": round(sum(recall.values()) / len(recall), 4) if recall else None,
-        "streak": _streak(set(daily), today),
-        "areas": [_summary(area, ids, recall, graded, right) for area, ids in by_area.items()],
-        "topics": [
-            _summary(bank.notes[t].title if t in bank.notes else t, ids, recall, graded, right) | {"topic": t}
-            for t, ids in sorted(by_topic.items())
+        area = bank.area_of(q)
+        by_area.setdefault(area, []).append(q.id)
+        by_topic.setdefault(q.topic, []).append(q.id)
+        if examinable(bank, q):
+            examinable_by_area.setdefault(area, []).append(q.id)
+    order = topic_order(bank)
+    topic_ids = sorted(by_topic, key=lambda t: (order.get(t, len(order)), t))
+    per_day = {d: (n, c) for d, n, c in snapshot.days}
+    days = [Day(today - timedelta(days=n), *per_day.get(today - timedelta(days=n), (0, 0)))
+            for n in range(HEATMAP_DAYS - 1, -1, -1)]
+    exams = [_exam_row(e) for e in snapshot.exams]
+    last_exam = exams[-1] if exams else None
+    introduced = sum(1 for t in snapshot.totals.values() if t.first_at >= day_start)
+    return Stats(
+        now=now,
+        questions=len(bank.questions),
+        seen=len(known),
+        answers=snapshot.answers,
+        due_now=sum(1 for s in known.values() if s.card.due <= now),
+        due_today=sum(1 for s in known.values() if s.card.due < day_start + timedelta(days=1)),
+        new_left_today=max(study.new_per_day - introduced, 0),
+        desired_retention=scheduler.fsrs.desired_retention,
+        retention=Retention(RETENTION_DAYS, snapshot.rated, snapshot.passed,
+                            _round(snapshot.passed / snapshot.rated) if snapshot.rated else None),
+        mean_recall=_round(sum(recall.values()) / len(recall)) if recall else None,
+        mastery=_round(sum(strengths.values()) / len(strengths)) if strengths else None,
+        streak=_streak(set(per_day), today),
+        areas=[_progress(area, area, ids, strengths, snapshot.totals) for area, ids in by_area.items()],
+        topics=[_progress(t, bank.notes[t].title if t in bank.notes else t, by_topic[t], strengths, snapshot.totals)
+                for t in topic_ids],
+        readiness=[
+            Readiness(area, len(ids), sum(1 for i in ids if i in recall),
+                      _round(sum(recall[i] for i in ids if i in recall) / n) if (n := sum(i in recall for i in ids))
+                      else None,
+                      last_exam.areas.get(area) if last_exam else None)
+            for area, ids in examinable_by_area.items() if area in AREAS
         ],
-        "history": [
-            {"date": d.isoformat(), "answers": daily.get(d, [0, 0])[0], "correct": daily.get(d, [0, 0])[1]}
-            for d in days
-        ],
-        "leeches": [{"question_id": x.question_id, "lapses": x.lapses, "reps": x.reps} for x in study.leeches()],
-        "exams": [
-            {"id": e["id"], "started_at": e["started_at"], "count": e["count"],
-             "percent": round(e["report"]["total"]["correct"] / max(e["report"]["total"]["total"], 1) * 100, 1)}
-            for e in study.store.exams() if e["report"]
-        ],
-    }
+        history=days[-HISTORY_DAYS:],
+        days=days,
+        leeches=sorted((LeechRow(s.question_id, s.lapses, s.reps) for s in snapshot.cards.values()
+                        if scheduler.is_leech(s)), key=lambda x: (-x.lapses, x.question_id)),
+        exams=exams,
+    )
 
 
 def pct(value: float | None) -> str:
@@ -102,31 +282,45 @@ def pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
-def format_stats(stats: dict[str, Any]) -> str:
-    """Plain-text Japanese summary of compute_stats() for the terminal."""
-    ret = stats["retention"]
+def readiness_lines(stats: Stats) -> list[str]:
+    """One line per exam area: coverage, mean recall, last mock-exam score."""
+    lines = []
+    for row in stats.readiness:
+        exam = "—" if row.last_exam is None else f"{row.last_exam:.0f}%"
+        lines.append(f"  {row.area:<6} 網羅 {pct(row.coverage):>4} ({row.seen}/{row.questions})"
+                     f"  想起 {pct(row.recall):>4}  模試 {exam:>4}")
+    return lines
+
+
+def format_stats(stats: Stats) -> str:
+    """Plain-text Japanese summary for the terminal."""
+    ret = stats.retention
     lines = [
-        f"問題数 {stats['questions']} / 学習済み {stats['seen']} / 解答 {stats['answers']} 回",
-        f"今すぐ復習: {stats['due_now']} 問  今日中: {stats['due_today']} 問  今日の新規残り: {stats['new_left_today']} 問",
-        f"保持率 (直近{ret['days']}日): {pct(ret['rate'])} ({ret['passed']}/{ret['reviews']})"
-        f"  目標 {stats['desired_retention']:.2f}  平均想起率: {pct(stats['mean_recall'])}",
-        f"連続学習: {stats['streak']} 日",
+        f"問題数 {stats.questions} / 学習済み {stats.seen} / 解答 {stats.answers} 回",
+        f"今すぐ復習: {stats.due_now} 問  今日中: {stats.due_today} 問  今日の新規残り: {stats.new_left_today} 問",
+        f"保持率 (直近{ret.days}日): {pct(ret.rate)} ({ret.passed}/{ret.reviews})"
+        f"  目標 {stats.desired_retention:.2f}  習熟度: {pct(stats.mastery)}",
+        f"連続学習: {stats.streak} 日",
         "",
-        "分野別 (習熟度 = 全問題の想起率の平均 / 正答率):",
+        "試験への準備度 (分野別):",
+        *readiness_lines(stats),
+        "",
+        "分野別 (習熟度 / 正答率 / 網羅):",
     ]
-    for row in stats["areas"]:
-        lines.append(f"  {row['name']:<6} 習熟 {pct(row['mastery']):>4}  正答 {pct(row['accuracy']):>4}"
-                     f"  ({row['seen']}/{row['questions']} 問学習)")
-    lines += ["", "トピック別:"]
-    for row in stats["topics"]:
-        lines.append(f"  {row['name']}: 習熟 {pct(row['mastery'])}  正答 {pct(row['accuracy'])}"
-                     f"  ({row['seen']}/{row['questions']})")
-    lines += ["", f"直近{len(stats['history'])}日の解答数:"]
-    lines.append("  " + " ".join(f"{h['date'][5:]}:{h['answers']}" for h in stats["history"]))
-    if stats["leeches"]:
+    for row in stats.areas:
+        lines.append(f"  {row.name:<6} 習熟 {pct(row.mastery):>4}  正答 {pct(row.accuracy):>4}"
+                     f"  網羅 {pct(row.coverage):>4} ({row.seen}/{row.questions})")
+    lines += ["", "トピック別 (シラバス順):"]
+    for row in stats.topics:
+        lines.append(f"  {row.name}: 習熟 {pct(row.mastery)}  正答 {pct(row.accuracy)}"
+                     f"  網羅 {row.seen}/{row.questions}")
+    lines += ["", f"直近{len(stats.history)}日の解答数:"]
+    lines.append("  " + " ".join(f"{d.date.isoformat()[5:]}:{d.answers}" for d in stats.history))
+    if stats.leeches:
         lines += ["", "リーチ (何度も忘れる問題):"]
-        lines += [f"  {x['question_id']} (lapse {x['lapses']} 回)" for x in stats["leeches"]]
-    if stats["exams"]:
+        lines += [f"  {x.question_id} (lapse {x.lapses} 回)" for x in stats.leeches]
+    if stats.exams:
         lines += ["", "模擬試験:"]
-        lines += [f"  {e['started_at'][:16]}  {e['count']} 問  {e['percent']}%" for e in stats["exams"]]
+        lines += [f"  {e.started_at[:16]}  {e.count} 問  {e.percent}%" for e in stats.exams]
+    lines += ["", MASTERY_RULE, READINESS_RULE]
     return "\n".join(lines)

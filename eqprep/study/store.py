@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,32 @@ class CardState:
     card: Card
     reps: int = 0
     lapses: int = 0
+
+
+@dataclass(frozen=True)
+class QuestionTotals:
+    """Running totals of one question (kept by a trigger): answers, graded, recalled, first/last, last 3 outcomes."""
+
+    question_id: str
+    answers: int
+    graded: int
+    correct: int
+    first_at: datetime
+    last_at: datetime
+    recent: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What statistics read, in one consistent transaction, without touching individual answers."""
+
+    answers: int
+    totals: dict[str, QuestionTotals]
+    cards: dict[str, CardState]
+    days: list[tuple[date, int, int]]
+    rated: int
+    passed: int
+    exams: list[dict[str, Any]]
 
 
 def to_iso(moment: datetime) -> str:
@@ -265,8 +291,53 @@ class Store:
     def first_seen(self) -> dict[str, datetime]:
         """When each question was answered for the first time (for the new-per-day limit)."""
         with self._connect() as conn:
-            rows = conn.execute("SELECT question_id, MIN(answered_at) FROM answers GROUP BY question_id").fetchall()
+            rows = conn.execute("SELECT question_id, first_at FROM question_totals").fetchall()
         return {r[0]: from_iso(r[1]) for r in rows}
+
+    def version(self) -> tuple[object, ...]:
+        """A cheap fingerprint that changes whenever answers, cards, exams or settings change."""
+        with self._connect() as conn:
+            return tuple(conn.execute(
+                "SELECT (SELECT MAX(id) FROM answers), (SELECT TOTAL(answers) FROM question_totals),"
+                " (SELECT TOTAL(reps) + TOTAL(julianday(due)) FROM cards),"
+                " (SELECT MAX(id) FROM exams), (SELECT COUNT(report) FROM exams),"
+                " (SELECT group_concat(key || '=' || value, ';') FROM settings)"
+            ).fetchone())
+
+    def snapshot(self, retention_since: datetime, utc_offset_minutes: int) -> Snapshot:
+        """Totals, cards, per-day counts (local days at the given UTC offset) and exams, in one transaction."""
+        shift = f"{utc_offset_minutes:+d} minutes"
+        with self._connect() as conn:
+            totals = {
+                r["question_id"]: QuestionTotals(r["question_id"], r["answers"], r["graded"], r["correct"],
+                                                 from_iso(r["first_at"]), from_iso(r["last_at"]), r["recent"])
+                for r in conn.execute("SELECT * FROM question_totals")
+            }
+            cards = {r["question_id"]: _card_from_row(r) for r in conn.execute("SELECT * FROM cards")}
+            days = [
+                (date.fromisoformat(r[0]), int(r[1]), int(r[2]))
+                for r in conn.execute(
+                    "SELECT date(hour || ':00:00', ?) AS day, SUM(answers), SUM(correct) FROM hour_totals"
+                    " GROUP BY day ORDER BY day",
+                    (shift,),
+                )
+                if r[0] is not None
+            ]
+            rated, passed = conn.execute(
+                "SELECT COUNT(*), COALESCE(SUM(rating != 1), 0) FROM answers"
+                " WHERE rating IS NOT NULL AND answered_at >= ?",
+                (to_iso(retention_since),),
+            ).fetchone()
+            exams = [dict(r) for r in conn.execute("SELECT * FROM exams WHERE report IS NOT NULL ORDER BY id")]
+        return Snapshot(
+            answers=sum(t.answers for t in totals.values()),
+            totals=totals,
+            cards=cards,
+            days=days,
+            rated=int(rated),
+            passed=int(passed),
+            exams=exams,
+        )
 
     def correct_times(self, question_ids: list[str], limit: int) -> list[int]:
         """Response times (ms) of the newest correct drill answers (exam rows excluded) to the given questions."""

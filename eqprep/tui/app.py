@@ -3,15 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from rich.segment import Segment
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.color import Color
+from textual.filter import LineFilter, Monochrome, monochrome_style
+from textual.message import Message
 from textual.screen import Screen
 
 from eqprep.study.errors import StoreError
 from eqprep.tui.screens.home import HomeScreen
 from eqprep.tui.session import Config, Session
+
+if TYPE_CHECKING:
+    from eqprep.study.stats import Stats
+
+
+class SafeMonochrome(Monochrome):
+    """Textual's NO_COLOR filter, tolerating segments without a style (plots emit them; the stock one crashes)."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        """Grey-scale every styled segment, pass unstyled ones through."""
+        return [Segment(text, monochrome_style(style) if style is not None else None, None)
+                for text, style, _ in segments]
+
+
+class StatsReady(Message):
+    """Fresh statistics computed by the stats worker."""
+
+    def __init__(self, stats: Stats) -> None:
+        super().__init__()
+        self.stats = stats
 
 THEMES = ("textual-dark", "textual-light")
 
@@ -32,6 +57,8 @@ class EqprepApp(App[int]):
         self.warm_up = warm_up
         self.session: Session | None = None
         self.load_error = ""
+        self.stats: Stats | None = None
+        self.safe_monochrome = SafeMonochrome()
         self.theme = THEMES[0]
 
     def on_load(self) -> None:
@@ -47,6 +74,29 @@ class EqprepApp(App[int]):
             self.load_error = str(error)
         except (OSError, ValueError) as error:
             self.load_error = f"読み込みに失敗しました: {error}"
+        self.refresh_stats()
+
+    def refresh_stats(self) -> None:
+        """Ask the stats worker for current statistics (cheap when nothing changed); screens get StatsReady."""
+        if self.session is not None:
+            self._compute_stats(self.session)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stats")
+    def _compute_stats(self, session: Session) -> None:
+        """Compute statistics off the UI thread (a 150k-answer history takes a noticeable moment)."""
+        self.post_message(StatsReady(session.stats()))
+
+    def on_stats_ready(self, message: StatsReady) -> None:
+        """Keep the newest statistics and hand them to every screen that shows them."""
+        self.stats = message.stats
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_stats", None)
+            if show is not None:
+                show(message.stats)
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """The active filters, with the NO_COLOR one swapped for a version that cannot crash."""
+        return [self.safe_monochrome if type(f) is Monochrome else f for f in super().get_line_filters()]
 
     def on_mount(self) -> None:
         """Show home, then start the SymPy checker process once home is on screen."""
@@ -100,4 +150,6 @@ def run_app(data_dir: str | None) -> int:
         from eqprep.maths.sandbox import shared_worker
 
         shared_worker().close()
+    if app.return_code:  # an unexpected error ended the app: say so to the shell
+        return app.return_code
     return result if isinstance(result, int) else 0

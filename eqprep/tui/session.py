@@ -3,18 +3,37 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from eqprep.bank.model import Bank
     from eqprep.study.service import Study
+    from eqprep.study.stats import Stats
 
 EXAM_DATE_KEY = "exam_date"
-WEAK_MASTERY = 0.8
+STATS_MAX_AGE = timedelta(minutes=1)  # due counts move with the clock even when nothing was recorded
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    """The figures the home dashboard shows."""
+
+    due: int
+    due_later: int
+    new: int
+    streak: int
+    answers: int
+    questions: int
+    seen: int
+    days_left: int | None
+    exam_date: date | None
+    weakest: list[tuple[str, str, float]]
+    problems: int
 
 
 @dataclass
@@ -35,6 +54,8 @@ class Session:
     config: Config
     study: Study
     rng: random.Random = field(default_factory=random.Random)
+    _stats: tuple[tuple[object, ...], datetime, Stats] | None = field(default=None, repr=False)
+    _stats_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def load(cls, config: Config) -> Session:
@@ -73,28 +94,33 @@ class Session:
         self.study.store.set_setting(EXAM_DATE_KEY, parsed.isoformat())
         return None
 
-    def summary(self) -> dict[str, Any]:
-        """Home figures: due, new, streak, countdown, weakest topics (from compute_stats)."""
+    def stats(self) -> Stats:
+        """Statistics, recomputed only when the store changed or a minute passed (call from a worker thread)."""
         from eqprep.study.stats import compute_stats
 
-        stats = compute_stats(self.study)
+        with self._stats_lock:
+            version, now = self.study.store.version(), self.study.clock()
+            cached = self._stats
+            if cached is None or cached[0] != version or now - cached[1] >= STATS_MAX_AGE:
+                cached = self._stats = (version, now, compute_stats(self.study))
+            return cached[2]
+
+    def summary(self, stats: Stats) -> HomeSummary:
+        """Home figures: due, new, streak, countdown, weakest topics."""
         exam = self.exam_date()
-        seen_topics = [t for t in stats["topics"] if t["seen"]]
-        weak = [t for t in seen_topics if t["mastery"] < WEAK_MASTERY]
-        weakest = sorted(weak, key=lambda t: (t["mastery"], t["topic"]))[:3]
-        return {
-            "due": stats["due_now"],
-            "due_later": stats["due_today"] - stats["due_now"],
-            "new": min(stats["new_left_today"], stats["questions"] - stats["seen"]),
-            "streak": stats["streak"],
-            "answers": stats["answers"],
-            "questions": stats["questions"],
-            "seen": stats["seen"],
-            "days_left": (exam - self.today()).days if exam else None,
-            "exam_date": exam,
-            "weakest": [(t["topic"], t["name"], t["mastery"]) for t in weakest],
-            "problems": len(self.bank.problems),
-        }
+        return HomeSummary(
+            due=stats.due_now,
+            due_later=stats.due_today - stats.due_now,
+            new=min(stats.new_left_today, stats.questions - stats.seen),
+            streak=stats.streak,
+            answers=stats.answers,
+            questions=stats.questions,
+            seen=stats.seen,
+            days_left=(exam - self.today()).days if exam else None,
+            exam_date=exam,
+            weakest=[(t.key, t.name, t.mastery or 0.0) for t in stats.weakest],
+            problems=len(self.bank.problems),
+        )
 
 
 def parse_date(text: str) -> date | None:

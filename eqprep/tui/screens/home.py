@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,9 +10,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from eqprep.tui.session import countdown_text
+from eqprep.tui.session import HomeSummary, countdown_text
 
 if TYPE_CHECKING:
+    from eqprep.study.stats import Stats
     from eqprep.tui.app import EqprepApp
 
 MENU = (
@@ -29,24 +30,29 @@ MENU = (
 )
 
 
-def summary_text(summary: dict[str, Any]) -> str:
+def summary_text(summary: HomeSummary) -> str:
     """The dashboard block in Japanese."""
     lines = [
-        f"今日の復習: {summary['due']} 問    新規: {summary['new']} 問    連続学習: {summary['streak']} 日",
-        f"今日このあと期限が来る復習: {summary['due_later']} 問",
-        f"学習済み {summary['seen']} / {summary['questions']} 問  (解答 {summary['answers']} 回)",
-        countdown_text(summary["days_left"], summary["exam_date"]),
+        f"今日の復習: {summary.due} 問    新規: {summary.new} 問    連続学習: {summary.streak} 日",
+        f"今日このあと期限が来る復習: {summary.due_later} 問",
+        f"学習済み {summary.seen} / {summary.questions} 問  (解答 {summary.answers} 回)",
+        countdown_text(summary.days_left, summary.exam_date),
     ]
-    if summary["weakest"]:
-        weak = "、".join(f"{name} ({mastery * 100:.0f}%)" for _, name, mastery in summary["weakest"])
-        lines.append(f"弱点トピック: {weak}")
-    elif summary["seen"]:
+    if summary.weakest:
+        weak = "、".join(f"{short_title(name)} {mastery * 100:.0f}%" for _, name, mastery in summary.weakest)
+        lines.append(f"弱点: {weak}")
+    elif summary.seen:
         lines.append("弱点トピック: なし (習熟度 80% 未満のトピックはありません)")
     else:
         lines.append("弱点トピック: まだデータがありません")
-    if summary["problems"]:
-        lines.append(f"読み込めなかった内容: {summary['problems']} 件 (`eqprep check` で確認できます)")
+    if summary.problems:
+        lines.append(f"読み込めなかった内容: {summary.problems} 件 (`eqprep check` で確認できます)")
     return "\n".join(lines)
+
+
+def short_title(title: str) -> str:
+    """The Japanese part of 'タイトル (English, ...)', so lists stay on one line."""
+    return title.split(" (", 1)[0].strip() or title
 
 
 class HomeScreen(Screen[None]):
@@ -78,22 +84,23 @@ class HomeScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        """Fill in the dashboard if the session is already loaded."""
-        self.refresh_data()
-
-    def on_screen_resume(self) -> None:
-        """Recount after returning from a review or exam."""
-        self.refresh_data()
-
-    def refresh_data(self) -> None:
-        """Redraw the dashboard from the session (or the load error)."""
-        target = self.query_one("#summary", Static)
-        session = self.eq_app.session
+        """Show the load error, or the statistics if the worker already delivered them."""
         if self.eq_app.load_error:
+            target = self.query_one("#summary", Static)
             target.update(f"エラー: {self.eq_app.load_error}")
             target.add_class("-error")
-        elif session is not None:
-            target.update(summary_text(session.summary()))
+        elif self.eq_app.stats is not None:
+            self.show_stats(self.eq_app.stats)
+
+    def on_screen_resume(self) -> None:
+        """Recount after returning from a review or exam (the worker skips the work when nothing changed)."""
+        self.eq_app.refresh_stats()
+
+    def show_stats(self, stats: Stats) -> None:
+        """Redraw the dashboard from fresh statistics."""
+        session = self.eq_app.session
+        if session is not None and self.is_mounted:
+            self.query_one("#summary", Static).update(summary_text(session.summary(stats)))
 
     def action_open(self, name: str) -> None:
         """Open another screen."""

@@ -1,10 +1,10 @@
-"""Statistics: retention, reviews over time (plot), mastery per area and topic, heatmap of study days."""
+"""Statistics: readiness per exam area, retention, the last two weeks, mastery per area and topic, study days."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,76 +12,122 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from eqprep.study.stats import compute_stats, pct
-from eqprep.tui.widgets.heatmap import StudyHeatmap
+from eqprep.study.stats import MASTERY_RULE, READINESS_RULE, Day, Progress, Stats, pct, readiness_lines
+from eqprep.tui.widgets.heatmap import heatmap_content
 
 if TYPE_CHECKING:
+    from eqprep.tui.app import EqprepApp
     from eqprep.tui.session import Session
 
+CHART_ROWS = 6
+NICE_STEPS = (1, 2, 5)
 
-def mastery_lines(rows: list[dict[str, Any]], width: int = 16) -> list[str]:
-    """One bar per area/topic: mastery as a bar, accuracy and coverage as numbers."""
+
+def nice_step(top: int, rows: int = CHART_ROWS) -> int:
+    """The smallest 1/2/5×10ⁿ step such that `rows` steps reach `top` (even, readable ticks)."""
+    magnitude = 1
+    while True:
+        for base in NICE_STEPS:
+            if base * magnitude * rows >= top:
+                return base * magnitude
+        magnitude *= 10
+
+
+def history_chart(history: list[Day], rows: int = CHART_ROWS) -> list[str]:
+    """Bars per day: █ correct, ▒ other answers; an empty day stays empty; y ticks are multiples of one step."""
+    step = nice_step(max([d.answers for d in history] + [1]), rows)
     lines = []
-    for row in rows:
-        filled = round(width * row["mastery"])
-        lines.append(f"  {'█' * filled}{'░' * (width - filled)} {pct(row['mastery']):>4}  正答 {pct(row['accuracy']):>4}"
-                     f"  {row['seen']}/{row['questions']}  {row['name']}")
+    for row in range(rows, 0, -1):
+        low = (row - 1) * step
+        cells = []
+        for day in history:
+            if day.answers > low:
+                cells.append("██" if day.correct > low else "▒▒")
+            else:
+                cells.append("  ")
+        label = f"{row * step:>5} ┤" if row % 2 == 0 else "      │"
+        lines.append(label + " " + " ".join(cells))
+    lines.append(f"{0:>5} └" + "─" * (3 * len(history)))
+    days = "".join(f"{d.date.day:>3}" for d in history)
+    lines.append("       " + days.lstrip(" ").rjust(len(days) - 1))
     return lines
 
 
-def overview_text(stats: dict[str, Any]) -> str:
+def mastery_lines(rows: list[Progress], width: int = 12) -> list[str]:
+    """One bar per area/topic: mastery bar (blank until studied), accuracy, coverage, short name."""
+    lines = []
+    for row in rows:
+        filled = 0 if row.mastery is None else round(width * row.mastery)
+        bar = "·" * width if row.mastery is None else "█" * filled + "░" * (width - filled)
+        name = row.name.split(" (", 1)[0]
+        lines.append(f" {bar} {pct(row.mastery):>4} 正答{pct(row.accuracy):>4} 網羅{row.seen:>3}/{row.questions:<3} {name}")
+    return lines
+
+
+def overview_text(stats: Stats) -> str:
     """Headline numbers in Japanese."""
-    ret = stats["retention"]
+    ret = stats.retention
     return "\n".join([
-        f"問題 {stats['questions']}  学習済み {stats['seen']}  解答 {stats['answers']} 回  連続学習 {stats['streak']} 日",
-        f"保持率 (直近{ret['days']}日) {pct(ret['rate'])} ({ret['passed']}/{ret['reviews']})"
-        f"  目標 {stats['desired_retention']:.2f}  平均想起率 {pct(stats['mean_recall'])}",
-        f"今すぐ復習 {stats['due_now']} 問  今日中 {stats['due_today']} 問",
+        f"問題 {stats.questions}  学習済み {stats.seen}  解答 {stats.answers} 回  連続学習 {stats.streak} 日",
+        f"今すぐ復習 {stats.due_now} 問  今日中 {stats.due_today} 問  習熟度 {pct(stats.mastery)}",
+        f"保持率 (直近{ret.days}日) {pct(ret.rate)} ({ret.passed}/{ret.reviews})  目標 {stats.desired_retention:.0%}",
     ])
 
 
 class StatsScreen(Screen[None]):
-    """Read-only dashboard of progress."""
+    """Read-only dashboard of progress; filled in when the stats worker delivers."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "戻る")]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.stats: dict[str, Any] = {}
+        self.stats: Stats | None = None
 
     def compose(self) -> ComposeResult:
-        """Overview, plot of the last two weeks, mastery bars, heatmap."""
-        from textual_plot import PlotWidget
-
-        stats = self.stats = compute_stats(self.session.study)
+        """Placeholders, filled in by show_stats."""
         with VerticalScroll(id="stats"):
             yield Static("統計", classes="title", markup=False)
-            yield Static(overview_text(stats), markup=False)
-            yield Static(f"直近{len(stats['history'])}日の解答数 (緑) と正解数 (水色)", classes="hint", markup=False)
-            yield PlotWidget(id="history", allow_pan_and_zoom=False)
-            yield Static("分野別 習熟度", classes="hint", markup=False)
-            yield Static("\n".join(mastery_lines(stats["areas"])), markup=False)
-            yield Static("トピック別 習熟度", classes="hint", markup=False)
-            yield Static("\n".join(mastery_lines(stats["topics"])), markup=False)
+            yield Static("集計中…", id="overview", markup=False)
+            yield Static("試験への準備度 (分野別)", classes="hint", markup=False)
+            yield Static("", id="readiness", markup=False)
+            yield Static("", id="history-title", classes="hint", markup=False)
+            yield Static("", id="history", markup=False)
+            yield Static("分野別 習熟度 (· = まだ学習していない)", classes="hint", markup=False)
+            yield Static("", id="areas", markup=False)
+            yield Static("トピック別 習熟度 (シラバス順)", classes="hint", markup=False)
+            yield Static("", id="topics", markup=False)
             yield Static("学習日 (直近16週)", classes="hint", markup=False)
-            yield StudyHeatmap(self.day_counts(), self.session.today(), id="heatmap")
+            yield Static("", id="heatmap")
+            yield Static(f"{MASTERY_RULE}\n{READINESS_RULE}", classes="hint", markup=False)
         yield Footer()
 
-    def day_counts(self) -> Counter[date]:
-        """Answers per local calendar day."""
-        study = self.session.study
-        return Counter(study.local_date(a.answered_at) for a in study.store.answers())
+    @property
+    def eq_app(self) -> EqprepApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        """Draw the two-week history."""
-        from textual_plot import PlotWidget
+        """Ask for statistics (computed off the UI thread, reused when nothing changed)."""
+        self.query_one("#stats", VerticalScroll).focus()
+        self.eq_app.refresh_stats()
 
-        history = self.stats["history"]
-        plot = self.query_one("#history", PlotWidget)
-        days = list(range(len(history)))
-        plot.bar(days, [h["answers"] for h in history], width=0.8, bar_style="green", label="解答")
-        plot.bar(days, [h["correct"] for h in history], width=0.8, bar_style="cyan", label="正解")
-        plot.set_xlimits(-0.5, len(days) - 0.5)
-        plot.set_ylimits(0, max([h["answers"] for h in history] + [1]))
-        plot.set_xlabel(f"日 ({history[0]['date'][5:]} 〜 {history[-1]['date'][5:]})")
+    def day_counts(self) -> Counter[date]:
+        """Answers per local calendar day (the heatmap's data)."""
+        return Counter({d.date: d.answers for d in self.stats.days} if self.stats else {})
+
+    def show_stats(self, stats: Stats) -> None:
+        """Fill every block from fresh statistics."""
+        if not self.is_mounted:
+            return
+        self.stats = stats
+        first, last = stats.history[0].date, stats.history[-1].date
+        self.query_one("#overview", Static).update(overview_text(stats))
+        self.query_one("#readiness", Static).update("\n".join(readiness_lines(stats)))
+        self.query_one("#history-title", Static).update(
+            f"直近{len(stats.history)}日の解答数 ({first:%m/%d}〜{last:%m/%d}、█ 正解 ▒ 不正解)")
+        self.query_one("#history", Static).update("\n".join(history_chart(stats.history)))
+        self.query_one("#areas", Static).update("\n".join(mastery_lines(stats.areas)))
+        self.query_one("#topics", Static).update("\n".join(mastery_lines(stats.topics)))
+        self.query_one("#heatmap", Static).update(heatmap_content(self.day_counts(), stats.days[-1].date, 16))
+

@@ -1,4 +1,4 @@
-"""Colour-cell widgets: the study-day heatmap (stats) and the half-block decision-boundary map (demos)."""
+"""Colour-cell content: the study-day heatmap (stats) and the half-block decision-boundary map (demos)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from collections import Counter
 from datetime import date, timedelta
 
 from textual.content import Content
-from textual.widgets import Static
 
 LEVELS = ("#3a3a3a", "#0e4429", "#006d32", "#26a641", "#39d353")
+GLYPHS = ("·", "░", "▒", "▓", "█")  # the level reads without colour too (NO_COLOR, monochrome terminals)
 WEEKDAYS = "月火水木金土日"
 
 
@@ -30,22 +30,16 @@ def heatmap_content(counts: Counter[date], today: date, weeks: int) -> Content:
             if day > today:
                 parts.append("  ")
                 continue
-            parts.append(("■", LEVELS[level(counts[day])]))
+            shade = level(counts[day])
+            parts.append((GLYPHS[shade], LEVELS[shade]))
             parts.append(" ")
         parts.append("\n")
     parts.append("   少 ")
-    for colour in LEVELS:
-        parts.append(("■", colour))
+    for glyph, colour in zip(GLYPHS, LEVELS, strict=True):
+        parts.append((glyph, colour))
         parts.append(" ")
     parts.append("多")
     return Content.assemble(*parts)
-
-
-class StudyHeatmap(Static):
-    """Static heatmap of answers per day."""
-
-    def __init__(self, counts: Counter[date], today: date, weeks: int = 16, *, id: str | None = None) -> None:
-        super().__init__(heatmap_content(counts, today, weeks), id=id)
 
 
 def _blend(p: float) -> str:
