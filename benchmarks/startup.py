@@ -39,7 +39,7 @@ from eqprep.tui.session import Config
 
 async def ready(pilot):
     app = pilot.app
-    while app.session is None and not app.load_error:
+    while app.stats is None and not app.load_error:  # the dashboard is filled in once statistics arrive
         await pilot.pause(0.002)
     await pilot.pause()
     print("READY", flush=True)

@@ -1,0 +1,121 @@
+"""Honest progress: running totals kept by triggers, mastery from retrievability and accuracy, readiness, caching."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from eqprep.study import Store, Study, compute_stats
+from eqprep.study.schema import migrate
+from eqprep.study.stats import WEAK_MASTERY, Day, format_stats
+from eqprep.tui.screens.stats import history_chart, nice_step
+from tests.test_study_sessions import T0, Clock, answer, make_bank
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Study:
+    return Study(Store.open(tmp_path), make_bank(), clock=Clock(T0), tz=timezone.utc, enable_fuzzing=False)
+
+
+def _totals(store: Store) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(store.path)
+    rows = conn.execute("SELECT * FROM question_totals ORDER BY question_id").fetchall()
+    rows += conn.execute("SELECT * FROM hour_totals ORDER BY hour").fetchall()
+    conn.close()
+    return rows
+
+
+def test_triggers_keep_totals_and_the_migration_builds_the_same(study: Study, tmp_path: Path) -> None:
+    """Totals kept answer by answer equal totals rebuilt by the v3 migration from the raw answers."""
+    for minutes, (qid, text) in enumerate([("3-1-1-q1", "1"), ("3-1-1-q1", "5"), ("3-1-1-q2", "2"),
+                                           ("3-1-1-q1", "1"), ("3-1-1-q1", "1"), ("essay", "x")]):
+        study.clock.now = T0 + timedelta(minutes=minutes * 30)  # type: ignore[attr-defined]
+        answer(study, qid, text, self_rating=1 if qid == "essay" else None)
+    live = _totals(study.store)
+    by_id = {row[0]: row for row in live}
+    assert by_id["3-1-1-q1"][1:4] == (4, 4, 3) and by_id["3-1-1-q1"][6] == "011", "last three outcomes, oldest first"
+    assert by_id["3-1-1-q1"][4:6] == ("2026-04-01T10:00:00+00:00", "2026-04-01T12:00:00+00:00")
+    assert by_id["essay"][1:4] == (1, 1, 0) and by_id["essay"][6] == "0", "self-graded Again is not recalled"
+    assert by_id["2026-04-01T11"] == ("2026-04-01T11", 2, 2)
+    rebuilt = tmp_path / "rebuilt.db"
+    conn = sqlite3.connect(rebuilt)
+    migrate(conn, 2)
+    conn.execute("ATTACH ? AS src", (str(study.store.path),))
+    conn.execute("INSERT INTO answers SELECT * FROM src.answers")
+    conn.commit()
+    conn.execute("DETACH src")
+    migrate(conn, 3)
+    conn.close()
+    assert _totals(Store(rebuilt)) == live
+
+
+def test_one_pass_at_75_percent_is_not_full_mastery(study: Study) -> None:
+    """Answering 4 questions once with 3 right shows about 75%, not 100% (the issue's 線形代数 case)."""
+    for i, text in enumerate(["0", "1", "2", "9"]):
+        answer(study, f"3-1-1-q{i}", text)
+    area = {row.key: row for row in compute_stats(study).areas}["深層学習"]
+    assert area.seen == 4 and area.accuracy == 0.75
+    assert area.mastery == pytest.approx(0.75, abs=0.01)
+    assert area.coverage == pytest.approx(4 / 9), "coverage is apart: 4 of the area's 9 questions"
+
+
+def test_weak_topics_exclude_topics_answered_right(study: Study) -> None:
+    """A topic answered 100% right is not weak; one with misses is; unstudied topics are not listed."""
+    answer(study, "1-2-1-q0", "0")
+    answer(study, "1-2-1-q1", "1")
+    answer(study, "2-2-1-q0", "5")
+    answer(study, "2-2-1-q1", "1")
+    stats = compute_stats(study)
+    weak = [t.key for t in stats.weakest]
+    assert weak == ["topic-機械学習"]
+    assert all(t.mastery is None for t in stats.topics if t.key == "topic-開発環境")
+    assert all((t.mastery or 0) >= WEAK_MASTERY for t in stats.topics if t.key == "topic-応用数学")
+
+
+def test_readiness_counts_only_examinable_questions_and_the_last_exam(study: Study) -> None:
+    """Readiness leaves option-only questions out and shows the last mock exam's area score."""
+    from eqprep.study import build_report
+
+    answer(study, "1-2-1-q0", "0")
+    answer(study, "option-only", "1")
+    exam_id = study.store.start_exam(T0, 2, 2.4, 1)
+    bank = study.bank
+    report = build_report(bank, [(bank.questions["1-2-1-q1"], "correct"), (bank.questions["1-2-1-q2"], "wrong")])
+    study.store.finish_exam(exam_id, T0, report.to_dict())
+    maths = {row.area: row for row in compute_stats(study).readiness}["応用数学"]
+    assert (maths.questions, maths.seen, maths.last_exam) == (3, 1, 50.0)
+    assert maths.recall is not None and maths.recall > 0.9
+    text = format_stats(compute_stats(study))
+    assert "網羅  33% (1/3)" in text and "模試  50%" in text and "習熟度 =" in text
+
+
+def test_history_chart_leaves_empty_days_empty_with_even_ticks() -> None:
+    """No bar on a day without answers, and the y labels are multiples of one 1/2/5 step."""
+    days = [Day(date(2026, 4, d), answers, correct) for d, (answers, correct) in
+            enumerate([(0, 0), (34, 30), (0, 0), (7, 2)], start=1)]
+    chart = history_chart(days, rows=6)
+    assert nice_step(34, 6) == 10 and nice_step(1, 6) == 1 and nice_step(61, 6) == 20
+    labels = [line.split("┤")[0].strip() for line in chart if "┤" in line]
+    assert labels == ["60", "40", "20"]
+    bottom = chart[5]  # the row for 0-10 answers
+    columns = bottom.split(" ", 7)[-1]
+    assert columns.startswith("   ██    ██"), "empty days stay blank; a day with 7 answers (2 right) shows █"
+    assert chart[4].count("██") == 1 and "▒" not in chart[4], "34 answers reach the 10-20 row, 7 do not"
+
+
+def test_session_recomputes_stats_only_after_a_change(tmp_path: Path) -> None:
+    """The TUI's cached statistics are reused until something is recorded."""
+    from eqprep.tui.session import Config, Session
+
+    study = Study(Store.open(tmp_path), make_bank(), clock=Clock(T0), tz=timezone.utc, enable_fuzzing=False)
+    session = Session(Config(), study)
+    first = session.stats()
+    assert session.stats() is first
+    answer(study, "3-1-1-q0", "0")
+    second = session.stats()
+    assert second is not first and second.answers == 1
+    study.clock.now += timedelta(minutes=2)  # type: ignore[attr-defined]
+    assert session.stats() is not second, "due counts move with time"
