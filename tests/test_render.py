@@ -17,10 +17,24 @@ from eqprep.render.math import leftover_macros, math_spans, render_markdown, ren
         (r"\max_u f(u)", "maxᵤ f(u)"),
         (r"1-\tanh^2(u)", "1-tanh²(u)"),
         (r"\tanh u", "tanh u"),
-        (r"\log y_k", "log y[k]"),
-        (r"\lfloor \frac{H+2P-K}{S} \rfloor + 1", "⌊(H+2P-K)/S ⌋+ 1"),
+        (r"\log y_k", "log yₖ"),
+        (r"\lfloor \frac{H+2P-K}{S} \rfloor + 1", "⌊(H+2P-K)/S ⌋ + 1"),
         (r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}", "[1, 2; 3, 4]"),
-        (r"\mathrm{softmax}(a_k)", "softmax(a[k])"),
+        (r"\mathrm{softmax}(a_k)", "softmax(aₖ)"),
+        # issue 15: spaces around operators, Unicode subscripts or a readable fallback, functions kept apart
+        (r"m \times n", "m × n"),
+        (r"A \odot B", "A ⊙ B"),
+        (r"\sigma(5) \approx 0.9933", "σ(5) ≈ 0.9933"),
+        (r"\tanh'(u)", "tanh′(u)"),
+        (r"-\sum_k t_k\log y_k", "-∑ₖ tₖ log yₖ"),
+        (r"t\log \sigma", "t log σ"),
+        (r"\lambda_n", "λₙ"),
+        (r"C_{in}", "Cᵢₙ"),
+        (r"D_{KL}(p, q)", "D_KL(p, q)"),
+        (r"{}_nC_k", "ₙCₖ"),
+        (r"h_{t-1}", "hₜ₋₁"),
+        (r"x = -1", "x = -1"),
+        (r"a+b", "a+b"),
         (r"\{0, 1\}", "{0, 1}"),
         (r"\sum_{i=1}^{n} x_i", "∑ᵢ₌₁ⁿ xᵢ"),
     ],
@@ -38,7 +52,7 @@ def test_unknown_macro_is_reported() -> None:
 def test_markdown_inline_display_and_escaped_dollar() -> None:
     text = "値は $\\frac{1}{4}$ です。\n\n$$\nf(x)=\\begin{cases} x & (x>0) \\\\ 0 & (x \\le 0) \\end{cases}\n$$\n\n価格 \\$5"
     out = render_markdown(text)
-    assert "¼" in out and "{ x, (x>0); 0, (x ≤0) }" in out and "$5" in out and "\\" not in out
+    assert "¼" in out and "{ x, (x>0); 0, (x ≤ 0) }" in out and "$5" in out and "\\" not in out
     assert math_spans(text)[0].strip().startswith("f(x)")
 
 

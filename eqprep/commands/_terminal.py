@@ -9,7 +9,6 @@ from collections.abc import Callable
 from eqprep.bank import Bank
 from eqprep.bank.model import Question
 from eqprep.quiz import Item
-from eqprep.quiz.item import LETTERS
 from eqprep.render.math import render_markdown
 from eqprep.study import service
 from eqprep.study.present import skip_text
@@ -66,7 +65,7 @@ def show_item(item: Item, number: int, total: int, bank: Bank, material: bool = 
     if item.code and not question.group:
         say(item.code)
     for index, choice in enumerate(item.choices):
-        say(f"  {LETTERS[index]}. {render_markdown(choice)}")
+        say(f"  {index + 1}. {render_markdown(choice)}")
 
 
 def ask_rating(read: Reader) -> int | None:

@@ -1,4 +1,4 @@
-"""`eqprep search TEXT [--json]`: find notes and questions by Japanese or English terms."""
+"""`eqprep search TEXT [--json] [--content PATH]`: find notes and questions by Japanese or English terms."""
 
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("text", nargs="+", help="検索語")
     parser.add_argument("--json", action="store_true", help="結果を JSON で出力する")
     parser.add_argument("--limit", type=positive_int, default=30, help="最大件数 (既定 30)")
+    parser.add_argument("--content", metavar="PATH", help="検索するコンテンツのフォルダ (既定: 同梱コンテンツ)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print hits; exit 1 when nothing matched (handy in scripts)."""
-    hits = search(load_bank(), " ".join(args.text), limit=args.limit)
+    hits = search(load_bank(args.content), " ".join(args.text), limit=args.limit)
     if args.json:
         print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
     else:

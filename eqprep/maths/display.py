@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from eqprep.maths.names import GREEK
 from eqprep.maths.tree import Node
+from eqprep.render.math import subscript
 
 _SUPERSCRIPT = str.maketrans(
     "0123456789-+()abcdefghijklmnoprstuvwxyz",
@@ -107,8 +108,9 @@ def _call(node: Node) -> str:
         order = "" if len(args) == 2 else shown[2].translate(_SUPERSCRIPT)
         return f"d{order}/d{shown[1]}{order} [{shown[0]}]"
     if name == "subs":
-        pairs = ", ".join(f"{a}={b}" for a, b in zip(shown[1::2], shown[2::2]))
-        return f"[{shown[0]}]_{{{pairs}}}"
+        pairs = ",".join(f"{a}={b}" for a, b in zip(shown[1::2], shown[2::2]))
+        small = subscript(pairs.replace(" ", ""))
+        return f"[{shown[0]}]{small}" if small else f"[{shown[0]}] ({pairs.replace(',', ', ')} のとき)"
     if name in _CALL_LAYOUT:
         return _CALL_LAYOUT[name].format(*shown)
     return f"{pretty_name(name) if len(name) <= 2 else name}({', '.join(shown)})"

@@ -48,9 +48,9 @@ def expected_text(item: Item) -> str:
     q = item.question
     match q:
         case ChoiceQuestion():
-            return " / ".join(f"{LETTERS[i]}. {render_markdown(c)}" for i, c in enumerate(item.choices) if c in q.answer)
+            return " / ".join(f"{i + 1}. {render_markdown(c)}" for i, c in enumerate(item.choices) if c in q.answer)
         case CodeChoiceQuestion():
-            return f"{LETTERS[item.choices.index(q.answer)]}. {q.answer}"
+            return f"{item.choices.index(q.answer) + 1}. {q.answer}"
         case NumericQuestion() | ParametricQuestion():
             values = [format_value(v) for v in item.expected]
             if q.labels:
@@ -76,7 +76,7 @@ def _pick(item: Item, text: str) -> set[str] | str:
         return {text}
     tokens = [t for t in re.split(r"[\s,、/]+", text.lower()) if t]
     if not tokens:
-        return "選択肢の番号 (1〜) か記号 (a〜) を入力してください。"
+        return f"選択肢の番号 (1〜{len(item.choices)}) を入力してください。"
     picked = set()
     for token in tokens:
         if token.isdigit() and 1 <= int(token) <= len(item.choices):
@@ -84,7 +84,7 @@ def _pick(item: Item, text: str) -> set[str] | str:
         elif len(token) == 1 and token in LETTERS[: len(item.choices)]:
             picked.add(item.choices[LETTERS.index(token)])
         else:
-            return f"'{token}' は選択肢にありません。1〜{len(item.choices)} か a〜{LETTERS[len(item.choices) - 1]} で答えてください。"
+            return f"'{token}' は選択肢にありません。1〜{len(item.choices)} の番号で答えてください。"
     return picked
 
 

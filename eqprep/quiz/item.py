@@ -16,7 +16,7 @@ from eqprep.bank.params import answer_values, fill, instantiate
 from eqprep.render.math import render_markdown
 
 
-LETTERS = "abcdefghij"  # option letters, as the exam and the CLI print them
+LETTERS = "abcdefghij"  # option letters the learner may type instead of numbers (options are shown numbered)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,14 @@ _ENV_RE = re.compile(r"\\begin\{([pbvBV]?matrix|cases|array|aligned|align\*?)\}(
 _TOP_RE = re.compile(r"\^\s*(?:\{\\top\}|\\top|\{T\}|T(?![A-Za-z]))")
 _PRIME_RE = re.compile(r"(?<!\\)'")
 _FUNCS = "log|ln|exp|max|min|argmax|argmin|tanh|sinh|cosh|sin|cos|det|lim|sup|inf"
-_FUNC_SPACE_RE = re.compile(rf"\b({_FUNCS}) (?=[(\[⁽₍]|$)")
+_FUNC_SPACE_RE = re.compile(rf"\b({_FUNCS}) (?=[(\[⁽₍′]|$)")
+_GLUED_FUNC_RE = re.compile(rf"(?<=[A-Za-z0-9}}])\\({_FUNCS})(?![A-Za-z])")  # `t\log σ` must not read `tlog σ`
+# Binary operators and relations: written with a space on both sides when the source had one on either side.
+_BINARY = "×⊙⊗⊕≈=≠≤≥<>→←⇒⇔∈∉⊂⊆∝≡≃∼±∓·⋅÷+"
+_HALF_SPACED_RE = re.compile(
+    rf"(?<=[^\s{_BINARY}(,]) ([{_BINARY}])(?=[^\s{_BINARY}])|(?<=[^\s{_BINARY}(,])([{_BINARY}]) (?=\S)"
+)
+SUBSCRIPTS = dict(zip("0123456789+-−=()aehijklmnoprstuvxβγρφχ", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ", strict=True))
 _FUNC_GROUP_RE = re.compile(rf"\(({_FUNCS}|[∑∏][^()\s]*) ?\)")  # flatlatex wraps `\max_u` as `(max)ᵤ`
 
 
@@ -36,6 +44,7 @@ def _converter() -> flatlatex.converter:
     import flatlatex
 
     conv = flatlatex.converter(keep_spaces=True)
+    conv._converter__indexed = _indexed  # flatlatex's own writes `λ[n]` for any letter outside its small table
     for macro, text in _SIMPLE.items():
         conv.add_newcommand(rf"\newcommand{macro}{{{text}}}")
     for name in _ONE_ARG:
@@ -45,6 +54,29 @@ def _converter() -> flatlatex.converter:
     return conv
 
 
+def subscript(text: str) -> str | None:
+    """Unicode subscript of `text` when every character has one (`t-1` → `ₜ₋₁`), else None."""
+    if not text or any(ch not in SUBSCRIPTS for ch in text):
+        return None
+    return "".join(SUBSCRIPTS[ch] for ch in text)
+
+
+def _indexed(base: str, index: str) -> str:
+    """`x_{…}`: Unicode subscripts where they exist, else a readable `D_KL` / `a_(t+k)` (never `λ[n]`)."""
+    if sum(1 for ch in base if not unicodedata.combining(ch)) > 1:
+        base = f"({base})"
+    small = subscript(index)
+    if small is not None:
+        return base + small
+    return f"{base}_{index}" if index.isalnum() else f"{base}_({index})"
+
+
+def space_operators(text: str) -> str:
+    """`m ×n` → `m × n`: an operator spaced on one side gets the space on the other side too."""
+    return _HALF_SPACED_RE.sub(lambda m: f" {m.group(1)} " if m.group(1) else f" {m.group(2)} ", text)
+
+
+NBSP = "\u00a0"  # inside inline maths, so a formula is never split across lines
 _LBRACE, _RBRACE = "\ue000", "\ue001"  # literal braces hidden from flatlatex's grouping
 
 
@@ -66,6 +98,7 @@ def render_math(latex: str) -> str:
     text = _ENV_RE.sub(_environment, latex.strip())
     text = _TOP_RE.sub("ᵀ", text)
     text = _PRIME_RE.sub("′", text)
+    text = _GLUED_FUNC_RE.sub(r" \\\1", text)
     text = text.replace(r"\{", _LBRACE).replace(r"\}", _RBRACE).replace(r"\%", "%").replace(r"\_", "_")
     try:
         out = _converter().convert(text)
@@ -73,7 +106,7 @@ def render_math(latex: str) -> str:
         return latex
     out = out.replace(_LBRACE, "{").replace(_RBRACE, "}")
     out = _FUNC_SPACE_RE.sub(r"\1", _FUNC_GROUP_RE.sub(r"\1", out))
-    return re.sub(r"[ \t]{2,}", " ", out).strip()
+    return space_operators(re.sub(r"[ \t]{2,}", " ", out).strip())
 
 
 def leftover_macros(latex: str) -> list[str]:
@@ -93,7 +126,7 @@ def math_spans(markdown: str) -> list[str]:
 
 
 def render_markdown(markdown: str) -> str:
-    """Replace `$$..$$` with an indented display line and `$..$` with inline Unicode math."""
+    """Replace `$$..$$` with an indented display line and `$..$` with inline Unicode math (no-break spaces)."""
 
     def display(match: re.Match[str]) -> str:
         flat = _ENV_RE.sub(_environment, match.group(1))
@@ -101,5 +134,5 @@ def render_markdown(markdown: str) -> str:
         return "\n\n" + "\n".join(f"    {line}" for line in lines) + "\n\n"
 
     text = _DISPLAY_RE.sub(display, markdown)
-    text = _INLINE_RE.sub(lambda m: render_math(m.group(1)), text)
+    text = _INLINE_RE.sub(lambda m: render_math(m.group(1)).replace(" ", NBSP), text)
     return text.replace(r"\$", "$")

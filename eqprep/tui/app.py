@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+import textual.content
 from rich.segment import Segment
 from textual import work
 from textual.app import App, SystemCommand
@@ -14,6 +15,7 @@ from textual.filter import LineFilter, Monochrome, monochrome_style
 from textual.message import Message
 from textual.screen import Screen
 
+from eqprep.render.wrap import divide_line
 from eqprep.study.errors import StoreError
 from eqprep.tui.screens.home import HomeScreen
 from eqprep.tui.session import Config, Session
@@ -39,6 +41,10 @@ class StatsReady(Message):
         self.stats = stats
 
 THEMES = ("textual-dark", "textual-light")
+
+# Textual wraps text with rich's word splitter, which pushes a whole Japanese run to the next line after any
+# Latin token (`データを上位 k` / `個の主成分…`) and folds inside English words; ours breaks between phrases.
+textual.content.divide_line = divide_line
 
 
 class EqprepApp(App[int]):

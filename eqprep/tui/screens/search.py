@@ -13,7 +13,6 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from eqprep.bank.search import search
-from eqprep.render.math import render_markdown
 
 if TYPE_CHECKING:
     from eqprep.tui.session import Session
@@ -48,8 +47,8 @@ class SearchScreen(Screen[None]):
         results.clear_options()
         for hit in hits:
             mark = "ノート" if hit.kind == "note" else "問題"
-            label = f"[{mark}] {render_markdown(hit.title)} ─ {render_markdown(hit.snippet)}"
-            results.add_option(Option(Content(label.replace("\n", " ")), id=f"{hit.kind}:{hit.id}"))
+            label = Content.assemble((f"{mark} ", "bold"), hit.title, "\n  ", (hit.snippet, "dim"))
+            results.add_option(Option(label, id=f"{hit.kind}:{hit.id}"))
         shown = f"{len(hits)} 件" if event.value.strip() else ""
         self.query_one("#count", Static).update(shown if hits or not event.value.strip() else "見つかりませんでした。")
 

@@ -1,0 +1,70 @@
+"""Content text as plain one-line text (search results, titles, Anki cards): no Markdown, LaTeX or placeholders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rich.cells import cell_len
+
+from eqprep.render.math import NBSP, render_markdown
+from eqprep.render.wrap import allowed, break_points, japanese
+
+_LINK_RE = re.compile(r"\[([^\]]+)\]\([^)\s]*\)")
+_CODE_FENCE_RE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
+_FORMAT_RE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*:[^{}]*\}")  # `{u:.1f}`: a template field, never LaTeX
+_MARKUP_RE = re.compile(r"(\*\*|__|`|^#+\s*|^>\s*|^\s*[-*]\s+|^\s*\d+\.\s+)", re.M)
+_DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
+_TABLE_RULE_RE = re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$", re.M)
+_BLANK = "{blank}"
+FIELD = "□"  # a number that changes on every attempt
+
+
+def plain_text(markdown: str, placeholders: Iterable[str] = (), blank: str = "＿＿") -> str:
+    """One line of readable text: maths as Unicode (no-break spaces inside), link labels kept, markup gone,
+    template fields shown as □."""
+    text = _CODE_FENCE_RE.sub(lambda m: " " + " ".join(m.group(1).split()) + " ", markdown)
+    text = text.replace(_BLANK, blank)
+    text = _DISPLAY_RE.sub(lambda m: " $" + " ".join(m.group(1).split()) + "$ ", text)  # one line, unsplittable
+    text = _FORMAT_RE.sub(FIELD, text)
+    for name in placeholders:
+        text = text.replace("{" + name + "}", FIELD)
+    text = render_markdown(text)
+    text = _LINK_RE.sub(r"\1", text)
+    text = _TABLE_RULE_RE.sub(" ", text)
+    text = _MARKUP_RE.sub("", text).replace("|", " ")
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
+def short_title(title: str) -> str:
+    """The Japanese part of 'タイトル (English, ...)', for narrow lists."""
+    return title.split(" (", 1)[0].strip() or title
+
+
+def cut(text: str, width: int, start: int = 0) -> str:
+    """At most `width` cells of `text` from `start`, cut at phrase/word boundaries, with … where text was left out."""
+    if start:
+        earlier = [p for p in break_points(text) if p <= start]
+        start = earlier[-1] if earlier else 0
+    rest = text[start:]
+    head = "…" if start else ""
+    if cell_len(rest) <= width - len(head):
+        return (head + rest).replace(NBSP, " ")
+    limit = width - len(head) - 1
+    points = [p - start for p in break_points(text) if start < p and cell_len(text[start:p].rstrip()) <= limit]
+    end = points[-1] if points else 0
+    if cell_len(rest[:end]) < limit // 3:  # a long phrase: end between two Japanese characters instead
+        end = max(end, _fit(rest, limit))
+    return (head + rest[:end].rstrip() + "…").replace(NBSP, " ")
+
+
+def _fit(text: str, width: int) -> int:
+    """The longest prefix within `width` cells that ends between Japanese characters (0 when there is none)."""
+    used, best = 0, 0
+    for index, ch in enumerate(text):
+        used += cell_len(ch)
+        if used > width:
+            break
+        if index + 1 < len(text) and japanese(ch) and japanese(text[index + 1]) and allowed(text, index + 1):
+            best = index + 1
+    return best

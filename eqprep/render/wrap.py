@@ -1,0 +1,91 @@
+"""Line breaking for Japanese text mixed with English terms and maths (Textual-free; the TUI installs it).
+
+Lines may break after a space between two non-Japanese characters (English prose), and between the
+phrases BudouX finds in Japanese; never inside a Latin word, a number or a formula (inline maths uses
+no-break spaces), and never before closing punctuation or small kana.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len, chop_cells
+
+if TYPE_CHECKING:
+    from budoux import Parser
+
+NBSP = "\u00a0"
+_JAPANESE_RE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_NO_BREAK_BEFORE = set("、。，．・：；？！ー）」』】〉》〕］｝ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜…‥,.:;!?)]}%")
+_NO_BREAK_AFTER = set("（「『【〈《〔［｛([{")
+_WORD = re.compile(r"[A-Za-z0-9_.'’]")
+
+
+@cache
+def _parser() -> Parser:
+    """BudouX's Japanese phrase model (loaded once, about 50 ms)."""
+    import budoux
+
+    return budoux.load_default_japanese_parser()
+
+
+def japanese(ch: str) -> bool:
+    """True for kana, kanji and full-width forms."""
+    return bool(_JAPANESE_RE.match(ch))
+
+
+def allowed(text: str, pos: int) -> bool:
+    """Whether a break between text[pos-1] and text[pos] is acceptable typographically."""
+    before, after = text[pos - 1], text[pos]
+    if after in _NO_BREAK_BEFORE or before in _NO_BREAK_AFTER or after == NBSP or before == NBSP:
+        return False
+    return not (_WORD.match(before) and _WORD.match(after))
+
+
+@lru_cache(maxsize=4096)
+def break_points(text: str) -> tuple[int, ...]:
+    """Indices where a new line may start: after a space run, or between Japanese phrases."""
+    points: set[int] = set()
+    for match in re.finditer(r" +", text):  # only ASCII spaces: NBSP glues formulas and "k 個"
+        end = match.end()
+        start = match.start()
+        if 0 < start and end < len(text) and not (japanese(text[start - 1]) or japanese(text[end])):
+            points.add(end)
+    if _JAPANESE_RE.search(text):
+        pos = 0
+        for phrase in _parser().parse(text):
+            pos += len(phrase)
+            if 0 < pos < len(text):
+                # a phrase boundary at a space moves past the space, so the next line does not start with one
+                cut = pos
+                while cut < len(text) and text[cut] == " ":
+                    cut += 1
+                if cut < len(text) and allowed(text, cut) and (japanese(text[cut - 1]) or japanese(text[cut])
+                                                               or text[cut - 1] == " "):
+                    points.add(cut)
+    return tuple(sorted(points))
+
+
+def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
+    """Offsets to split `text` at so each piece fits `width` cells (same contract as rich's divide_line)."""
+    breaks: list[int] = []
+    offset = 0
+    starts = [0, *break_points(text), len(text)]
+    for start, end in zip(starts, starts[1:], strict=False):
+        unit = text[start:end]
+        length = cell_len(unit.rstrip(" "))
+        if width - offset >= length:
+            offset += cell_len(unit)
+            continue
+        if offset and start:
+            breaks.append(start)
+        offset = cell_len(unit)
+        if length > width and fold:  # a phrase or formula wider than the line: cut it by cells
+            pieces = chop_cells(unit, width)
+            for piece in pieces[:-1]:
+                start += len(piece)
+                breaks.append(start)
+            offset = cell_len(pieces[-1])
+    return [b for b in breaks if 0 < b < len(text)]
