@@ -93,7 +93,7 @@ async def test_search_opens_results(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
         app.screen.query_one("#query", Input).value = "シグモイド"
-        await pilot.pause()
+        await settle(pilot)
         results = app.screen.query_one("#results", OptionList)
         assert results.option_count >= 2
         first = results.get_option_at_index(0).id or ""
@@ -103,8 +103,9 @@ async def test_search_opens_results(tmp_path: Path) -> None:
         assert isinstance(app.screen, expected)
         await pilot.press("escape")
         await pilot.pause()
+        assert app.screen.query_one("#query", Input).has_focus, "typing reaches the search box again"
         app.screen.query_one("#query", Input).value = "存在しない語句"
-        await pilot.pause()
+        await settle(pilot)
         assert "見つかりませんでした" in str(app.screen.query_one("#count", Static).render())
 
 

@@ -50,8 +50,16 @@ def _score(title: str, body: str, terms: list[str]) -> int:
 
 def question_prompt(question: Question) -> str:
     """The prompt as plain text, template fields shown as □."""
-    names = [*question.params, *question.let] if isinstance(question, ParametricQuestion) else []
+    names = (*question.params, *question.let) if isinstance(question, ParametricQuestion) else ()
     return plain_text(question.prompt, names)
+
+
+def warm_up(bank: Bank) -> None:
+    """Render every note and prompt to plain text now (cached), so the first search answers at once."""
+    for note in bank.notes.values():
+        plain_text(note.body)
+    for question in bank.questions.values():
+        question_prompt(question)
 
 
 def search(bank: Bank, query: str, limit: int = 50) -> list[Hit]:

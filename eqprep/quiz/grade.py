@@ -96,9 +96,10 @@ def _grade_choice(item: Item, text: str, answer: frozenset[str]) -> Verdict:
         return Verdict("invalid", picked, expected)
     if picked == answer:
         return Verdict("correct", "正解です。", expected)
+    chosen = " / ".join(f"{i + 1}. {render_markdown(c)}" for i, c in enumerate(item.choices) if c in picked)
     if len(answer) > 1 and picked < answer:
-        return Verdict("wrong", f"不正解: 正解は {len(answer)} つあります。", expected)
-    return Verdict("wrong", "不正解です。", expected)
+        return Verdict("wrong", f"不正解: 正解は {len(answer)} つあります。あなたの解答: {chosen}", expected)
+    return Verdict("wrong", f"不正解です。あなたの解答: {chosen}", expected)
 
 
 def _strip_brackets(text: str) -> str:
@@ -184,7 +185,11 @@ def _grade_numeric(item: Item, q: NumericQuestion | ParametricQuestion, text: st
     if not wrong:
         return Verdict("correct", "正解です。", expected)
     if len(values) > 1:
-        labels = q.labels or tuple(f"{i + 1} 番目" for i in range(len(values)))
+        swapped = all(within(e, g, q.tolerance, q.rel_tolerance)
+                      for e, g in zip(reversed(item.expected), values, strict=True))
+        if swapped:
+            return Verdict("wrong", "不正解: 値は合っていますが、順番が逆です。", expected)
+        labels = [render_markdown(label) for label in q.labels] or [f"{i + 1} 番目" for i in range(len(values))]
         return Verdict("wrong", f"不正解: {', '.join(labels[i] for i in wrong)} が違います。", expected)
     return Verdict("wrong", "不正解です。", expected)
 

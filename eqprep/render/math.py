@@ -25,7 +25,7 @@ _SIMPLE = {
 _ONE_ARG = ("mathrm", "text", "textrm", "textbf", "operatorname", "boldsymbol", "bm", "mbox", "textit", "mathit")
 _ENV_RE = re.compile(r"\\begin\{([pbvBV]?matrix|cases|array|aligned|align\*?)\}(?:\{[^}]*\})?(.*?)\\end\{\1\}", re.S)
 _TOP_RE = re.compile(r"\^\s*(?:\{\\top\}|\\top|\{T\}|T(?![A-Za-z]))")
-_PRIME_RE = re.compile(r"(?<!\\)'")
+_PRIME_RE = re.compile(r"(?<!\\)'|\^\s*\{\\prime\}|\^\s*\\prime")
 _FUNCS = "log|ln|exp|max|min|argmax|argmin|tanh|sinh|cosh|sin|cos|det|lim|sup|inf"
 _FUNC_SPACE_RE = re.compile(rf"\b({_FUNCS}) (?=[(\[⁽₍′]|$)")
 _GLUED_FUNC_RE = re.compile(rf"(?<=[A-Za-z0-9}}])\\({_FUNCS})(?![A-Za-z])")  # `t\log σ` must not read `tlog σ`

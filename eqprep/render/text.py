@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from functools import lru_cache
 
 from rich.cells import cell_len
 
@@ -20,7 +20,8 @@ _BLANK = "{blank}"
 FIELD = "□"  # a number that changes on every attempt
 
 
-def plain_text(markdown: str, placeholders: Iterable[str] = (), blank: str = "＿＿") -> str:
+@lru_cache(maxsize=4096)
+def plain_text(markdown: str, placeholders: tuple[str, ...] = (), blank: str = "＿＿") -> str:
     """One line of readable text: maths as Unicode (no-break spaces inside), link labels kept, markup gone,
     template fields shown as □."""
     text = _CODE_FENCE_RE.sub(lambda m: " " + " ".join(m.group(1).split()) + " ", markdown)
@@ -43,15 +44,19 @@ def short_title(title: str) -> str:
 
 def cut(text: str, width: int, start: int = 0) -> str:
     """At most `width` cells of `text` from `start`, cut at phrase/word boundaries, with … where text was left out."""
+    offset = max(start - 24, 0)
+    window = text[offset : start + width + 8]  # phrase analysis only near the excerpt: notes are long
+    start -= offset
     if start:
-        earlier = [p for p in break_points(text) if p <= start]
-        start = earlier[-1] if earlier else 0
-    rest = text[start:]
-    head = "…" if start else ""
-    if cell_len(rest) <= width - len(head):
+        earlier = [p for p in break_points(window) if p <= start]
+        start = earlier[-1] if earlier else start
+    rest = window[start:]
+    head = "…" if start or offset else ""
+    tail_left = offset + start + len(rest) < len(text)
+    if cell_len(rest) <= width - len(head) and not tail_left:
         return (head + rest).replace(NBSP, " ")
     limit = width - len(head) - 1
-    points = [p - start for p in break_points(text) if start < p and cell_len(text[start:p].rstrip()) <= limit]
+    points = [p - start for p in break_points(window) if start < p and cell_len(window[start:p].rstrip()) <= limit]
     end = points[-1] if points else 0
     if cell_len(rest[:end]) < limit // 3:  # a long phrase: end between two Japanese characters instead
         end = max(end, _fit(rest, limit))

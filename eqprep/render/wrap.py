@@ -2,7 +2,7 @@
 
 Lines may break after a space between two non-Japanese characters (English prose), and between the
 phrases BudouX finds in Japanese; never inside a Latin word, a number or a formula (inline maths uses
-no-break spaces), and never before closing punctuation or small kana.
+no-break spaces, and a space next to an operator never breaks), nor before closing punctuation or small kana.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ _JAPANESE_RE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffe
 _NO_BREAK_BEFORE = set("、。，．・：；？！ー）」』】〉》〕］｝ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜…‥,.:;!?)]}%")
 _NO_BREAK_AFTER = set("（「『【〈《〔［｛([{")
 _WORD = re.compile(r"[A-Za-z0-9_.'’]")
+# A space next to one of these is inside a formula (`a = b + c`): Markdown turns our no-break spaces into
+# plain ones, so formulas are also recognised by their spaced operators.
+_OPERATORS = set("=+−-×÷·⋅⊙⊗⊕≈≠≤≥<>→←⇒⇔∈∉⊂⊆∝≡≃∼±∓|")
 
 
 @cache
@@ -51,7 +54,9 @@ def break_points(text: str) -> tuple[int, ...]:
     for match in re.finditer(r" +", text):  # only ASCII spaces: NBSP glues formulas and "k 個"
         end = match.end()
         start = match.start()
-        if 0 < start and end < len(text) and not (japanese(text[start - 1]) or japanese(text[end])):
+        before, after = text[start - 1] if start else "", text[end] if end < len(text) else ""
+        if (before and after and not (japanese(before) or japanese(after))
+                and before not in _OPERATORS and after not in _OPERATORS):
             points.add(end)
     if _JAPANESE_RE.search(text):
         pos = 0
@@ -62,8 +67,9 @@ def break_points(text: str) -> tuple[int, ...]:
                 cut = pos
                 while cut < len(text) and text[cut] == " ":
                     cut += 1
-                if cut < len(text) and allowed(text, cut) and (japanese(text[cut - 1]) or japanese(text[cut])
-                                                               or text[cut - 1] == " "):
+                spaced_operator = text[cut - 1] == " " and cut >= 2 and text[cut - 2] in _OPERATORS
+                if (cut < len(text) and allowed(text, cut) and not spaced_operator
+                        and (japanese(text[cut - 1]) or japanese(text[cut]) or text[cut - 1] == " ")):
                     points.add(cut)
     return tuple(sorted(points))
 

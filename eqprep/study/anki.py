@@ -8,24 +8,34 @@ from pathlib import Path
 
 from eqprep.bank.model import Bank, ParametricQuestion, Question
 from eqprep.quiz import make_item
-from eqprep.quiz.item import LETTERS
 from eqprep.quiz.grade import expected_text
 from eqprep.study.errors import StoreError
 
 MODEL_ID = 1_607_392_319
 DECK_ID = 2_059_400_110
 ANKI_SEED = 1
+BLANK = "{blank}"
+_CODE = re.compile(r"`([^`]+)`")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]*\)")
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE = re.compile(r"\$(.+?)\$", re.S)
 _CSS = ".card { font-family: sans-serif; font-size: 18px; text-align: left; } pre { background: #f4f4f4; }"
 
 
 def to_html(markdown: str) -> str:
-    """Escape text for Anki and turn `$..$` / `$$..$$` into MathJax delimiters Anki renders."""
-    text = html.escape(markdown.strip())
+    """Escape text for Anki: `$..$` / `$$..$$` become MathJax, `code` and **bold** HTML, links their label."""
+    text = html.escape(_LINK.sub(r"\1", markdown.strip()), quote=False)
     text = _DISPLAY.sub(lambda m: r"\[" + m.group(1) + r"\]", text)
     text = _INLINE.sub(lambda m: r"\(" + m.group(1) + r"\)", text)
+    text = _CODE.sub(r"<code>\1</code>", text)
+    text = _BOLD.sub(r"<b>\1</b>", text)
     return text.replace("\n", "<br>")
+
+
+def code_html(code: str) -> str:
+    """A code template with its blank shown as a visible gap."""
+    return html.escape(code.strip(), quote=False).replace(BLANK, "<u>&nbsp;&nbsp;(　)&nbsp;&nbsp;</u>")
 
 
 def _tag(text: str) -> str:
@@ -39,9 +49,12 @@ def card_fields(bank: Bank, question: Question) -> tuple[str, str]:
     front = [to_html(item.passage)] if item.passage else []
     front.append(to_html(item.prompt))
     if item.code:
-        front.append(f"<pre>{html.escape(item.code)}</pre>")
-    if item.choices:
-        front.append("<br>".join(f"{LETTERS[i]}. {to_html(c)}" for i, c in enumerate(item.choices)))
+        front.append(f"<pre>{code_html(item.code)}</pre>")
+    if isinstance(question, CodeChoiceQuestion):
+        front.append("<br>".join(f"{i + 1}. <code>{html.escape(c, quote=False)}</code>"
+                                 for i, c in enumerate(item.choices)))
+    elif item.choices:
+        front.append("<br>".join(f"{i + 1}. {to_html(c)}" for i, c in enumerate(item.choices)))
     if isinstance(question, ParametricQuestion):
         front.append("<small>(数値は一例です。eqprep では毎回違う数値で出題されます)</small>")
     back = [f"<b>{to_html(expected_text(item))}</b>", to_html(item.explanation)]

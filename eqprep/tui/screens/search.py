@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from eqprep.bank.search import search
+from eqprep.bank.search import Hit, search, warm_up
 
 if TYPE_CHECKING:
     from eqprep.tui.session import Session
@@ -36,21 +36,45 @@ class SearchScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Start typing at once."""
+        """Start typing at once; prepare the plain text of every note meanwhile."""
         self.query_one("#query", Input).focus()
+        self.prepare()
+
+    def on_screen_resume(self) -> None:
+        """Back from a note or question: typing goes to the search box again."""
+        self.query_one("#query", Input).focus()
+
+    @work(thread=True, exclusive=True, group="search-warm", exit_on_error=False)
+    def prepare(self) -> None:
+        """Render notes and prompts to plain text once, so the first keystroke does not wait for it."""
+        warm_up(self.session.bank)
 
     @on(Input.Changed, "#query")
     def query_changed(self, event: Input.Changed) -> None:
-        """Re-run the search on every keystroke (the bank is small and in memory)."""
-        hits = search(self.session.bank, event.value)
+        """Search on every keystroke, off the UI thread (only the newest query's results are shown)."""
+        self.run_search(event.value)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, query: str) -> None:
+        """Find hits for `query` and hand them to the UI thread unless a newer query superseded it."""
+        from textual.worker import get_current_worker
+
+        hits = search(self.session.bank, query)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_hits, query, hits)
+
+    def show_hits(self, query: str, hits: list[Hit]) -> None:
+        """Fill the result list: kind and title on one line, a plain-text excerpt under it."""
+        if query != self.query_one("#query", Input).value:
+            return
         results = self.query_one("#results", OptionList)
         results.clear_options()
         for hit in hits:
             mark = "ノート" if hit.kind == "note" else "問題"
             label = Content.assemble((f"{mark} ", "bold"), hit.title, "\n  ", (hit.snippet, "dim"))
             results.add_option(Option(label, id=f"{hit.kind}:{hit.id}"))
-        shown = f"{len(hits)} 件" if event.value.strip() else ""
-        self.query_one("#count", Static).update(shown if hits or not event.value.strip() else "見つかりませんでした。")
+        shown = f"{len(hits)} 件" if query.strip() else ""
+        self.query_one("#count", Static).update(shown if hits or not query.strip() else "見つかりませんでした。")
 
     @on(Input.Submitted, "#query")
     def query_submitted(self) -> None:
