@@ -15,6 +15,7 @@ MODEL_ID = 1_607_392_319
 DECK_ID = 2_059_400_110
 ANKI_SEED = 1
 BLANK = "{blank}"
+_FENCE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
 _CODE = re.compile(r"`([^`]+)`")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)\s]*\)")
@@ -28,9 +29,10 @@ def to_html(markdown: str) -> str:
     text = html.escape(_LINK.sub(r"\1", markdown.strip()), quote=False)
     text = _DISPLAY.sub(lambda m: r"\[" + m.group(1) + r"\]", text)
     text = _INLINE.sub(lambda m: r"\(" + m.group(1) + r"\)", text)
+    text = _FENCE.sub(lambda m: "<pre>" + m.group(1).rstrip().replace("\n", "\0") + "</pre>", text)
     text = _CODE.sub(r"<code>\1</code>", text)
     text = _BOLD.sub(r"<b>\1</b>", text)
-    return text.replace("\n", "<br>")
+    return text.replace("\n", "<br>").replace("\0", "\n")
 
 
 def code_html(code: str) -> str:
