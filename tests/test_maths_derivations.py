@@ -68,7 +68,7 @@ def test_sigmoid_steps_read_like_a_textbook() -> None:
     """Displays show d/du and σ-style readable text instead of raw syntax."""
     results = verify(DERIVATIONS["sigmoid-derivative"])
     assert results[0].display.startswith("d/du [sigmoid(u)]")
-    assert results[-1].display == "[d/du [sigmoid(u)]]_{u=0} = 1/4"
+    assert results[-1].display == "[d/du [sigmoid(u)]]ᵤ₌₀ = 1/4"
 
 
 def test_definitions_are_rendered() -> None:
