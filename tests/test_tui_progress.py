@@ -44,3 +44,63 @@ async def test_stats_screen_shows_readiness_and_rules(tmp_path: Path) -> None:
         assert all(area in readiness for area in ("応用数学", "機械学習", "深層学習", "開発環境"))
         texts = " ".join(str(s.render()) for s in screen.query(Static))
         assert "習熟度 =" in texts and "準備度" in texts
+
+
+def test_durations_read_in_japanese() -> None:
+    """`1 分 12 秒`, never `1.2 分`."""
+    from eqprep.render.text import duration_text
+
+    assert duration_text(72) == "1 分 12 秒"
+    assert duration_text(7200) == "2 時間" and duration_text(45) == "45 秒" and duration_text(3725) == "1 時間 2 分 5 秒"
+
+
+def test_exam_date_suggestion_is_upcoming() -> None:
+    """The example date is the next February/August sitting at least two weeks ahead, never a past date."""
+    from datetime import date
+
+    from eqprep.tui.screens.dialogs import suggested_exam_date
+
+    assert suggested_exam_date(date(2026, 11, 25)) == date(2027, 2, 20)
+    assert suggested_exam_date(date(2027, 2, 10)) == date(2027, 8, 20)
+    assert suggested_exam_date(date(2026, 3, 1)) == date(2026, 8, 20)
+
+
+async def test_past_exam_date_needs_a_second_enter(tmp_path: Path) -> None:
+    """A past date is explained first and saved only when confirmed."""
+    from textual.widgets import Input
+
+    from eqprep.tui.screens.dialogs import ExamDateScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamDateScreen)
+        assert app.screen.query_one("#date", Input).placeholder == "2027-02-20"
+        app.screen.query_one("#date", Input).value = "2026-02-21"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamDateScreen)
+        assert "過去の日付" in str(app.screen.query_one("#error", Static).render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_command_palette_is_japanese(tmp_path: Path) -> None:
+    """The palette's own commands and prompt are Japanese; the footer calls it コマンド."""
+    from textual.command import CommandPalette
+
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"終了", "テーマを選ぶ", "スクリーンショット", "統計"} <= set(titles)
+        assert not {"Quit", "Keys", "Theme", "Screenshot"} & set(titles)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        from textual.widgets import Input
+
+        assert "コマンドを検索" in app.screen.query_one("CommandInput", Input).placeholder

@@ -11,6 +11,7 @@ from eqprep.commands._args import non_negative_int, positive_float, positive_int
 from eqprep.commands._terminal import add_common_arguments, fail, open_study, read_line, say, show_item, warn_skip
 from eqprep.study.errors import StoreError
 from eqprep.quiz import Item
+from eqprep.render.text import duration_text
 from eqprep.study.exam import FULL_COUNT, paper_entry
 from eqprep.study.exam_session import ExamSession, paper_items
 from eqprep.study.present import answer_review_lines, exam_report_text
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
                               on_skip=warn_skip)
     if not exam.items:
         return fail("模擬試験に出せる問題がありません。", code=1)
-    say(f"模擬試験: {len(exam.items)} 問 / {exam.minutes:g} 分。採点と解説は最後に表示します。")
+    say(f"模擬試験: {len(exam.items)} 問 / {duration_text(exam.minutes * 60)}。採点と解説は最後に表示します。")
     try:
         exam.begin()
         _sit(exam)

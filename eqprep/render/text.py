@@ -73,3 +73,12 @@ def _fit(text: str, width: int) -> int:
         if index + 1 < len(text) and japanese(ch) and japanese(text[index + 1]) and allowed(text, index + 1):
             best = index + 1
     return best
+
+
+def duration_text(seconds: float) -> str:
+    """A duration the way Japanese UIs write it: `1 分 12 秒`, `2 時間`, `45 秒`."""
+    total = max(round(seconds), 0)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{n} {unit}" for n, unit in ((hours, "時間"), (minutes, "分"), (secs, "秒")) if n]
+    return " ".join(parts) or "0 秒"

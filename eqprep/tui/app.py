@@ -11,6 +11,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.color import Color
+from textual.command import CommandPalette
 from textual.filter import LineFilter, Monochrome, monochrome_style
 from textual.message import Message
 from textual.screen import Screen
@@ -55,6 +56,7 @@ class EqprepApp(App[int]):
     BINDINGS = [
         Binding("question_mark", "help", "ヘルプ"),
         Binding("ctrl+t", "toggle_theme", "テーマ"),
+        Binding("ctrl+p", "command_palette", "コマンド", show=False, priority=True),
     ]
 
     def __init__(self, config: Config | None = None, *, warm_up: bool = True) -> None:
@@ -139,13 +141,21 @@ class EqprepApp(App[int]):
         if screen is not None:
             self.push_screen(screen)
 
+    def action_command_palette(self) -> None:
+        """The command palette, with a Japanese prompt."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder="コマンドを検索…", id="--command-palette"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Palette: the built-ins plus every screen of the app."""
-        yield from super().get_system_commands(screen)
+        """Palette: every screen of the app, then the app commands, all in Japanese."""
         from eqprep.tui.screens import registry
 
         for name, (title, help_text) in registry.TITLES.items():
             yield SystemCommand(title, help_text, lambda name=name: self.open_screen(name))
+        yield SystemCommand("テーマを選ぶ", "配色テーマを変える (ctrl+t で明暗を切り替え)", self.action_change_theme)
+        yield SystemCommand("スクリーンショット", "今の画面を SVG で保存する",
+                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+        yield SystemCommand("終了", "eqprep を終了する (ctrl+q)", self.action_quit)
 
 
 def run_app(data_dir: str | None) -> int:

@@ -89,7 +89,7 @@ class Session:
         """Save an exam date typed as YYYY-MM-DD; returns a Japanese error message or None."""
         parsed = parse_date(text)
         if parsed is None:
-            return "日付は 2026-02-21 のように YYYY-MM-DD で入力してください。"
+            return "日付は YYYY-MM-DD (例: 2027-02-20) の形で入力してください。"
         self.config.exam_date = None
         self.study.store.set_setting(EXAM_DATE_KEY, parsed.isoformat())
         return None

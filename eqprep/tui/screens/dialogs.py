@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -11,8 +12,23 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from eqprep.tui.session import parse_date
+
 if TYPE_CHECKING:
     from eqprep.tui.session import Session
+
+EXAM_MONTHS = (2, 8)  # E資格 is held every February and August
+EXAM_DAY = 20
+
+
+def suggested_exam_date(today: date) -> date:
+    """The next February or August sitting (20th) at least two weeks away: a sensible example date."""
+    for year in (today.year, today.year + 1):
+        for month in EXAM_MONTHS:
+            candidate = date(year, month, EXAM_DAY)
+            if candidate >= today + timedelta(days=14):
+                return candidate
+    return date(today.year + 1, EXAM_MONTHS[-1], EXAM_DAY)
 
 
 class ExamDateScreen(ModalScreen[None]):
@@ -23,18 +39,26 @@ class ExamDateScreen(ModalScreen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self.confirmed_past: date | None = None
 
     def compose(self) -> ComposeResult:
-        """Prompt, field, error line."""
+        """Prompt, field (an upcoming sitting as the example), error line."""
         current = self.session.exam_date()
+        example = suggested_exam_date(self.session.today()).isoformat()
         with Vertical(classes="dialog"):
-            yield Static("試験日を入力してください (YYYY-MM-DD)", markup=False)
-            yield Input(value=current.isoformat() if current else "", placeholder="2026-02-21", id="date")
+            yield Static(f"試験日を入力してください (YYYY-MM-DD、例: {example})", markup=False)
+            yield Input(value=current.isoformat() if current else "", placeholder=example, id="date")
             yield Static("", id="error", classes="preview -error", markup=False)
 
     @on(Input.Submitted, "#date")
     def save(self, event: Input.Submitted) -> None:
-        """Save, or explain what is wrong."""
+        """Save, or explain what is wrong; a past date is saved only when Enter is pressed again."""
+        typed = parse_date(event.value)
+        if typed is not None and typed < self.session.today() and self.confirmed_past != typed:
+            self.confirmed_past = typed
+            self.query_one("#error", Static).update(
+                f"{typed.isoformat()} は過去の日付です。このまま保存するならもう一度 Enter を押してください。")
+            return
         problem = self.session.set_exam_date(event.value)
         if problem:
             self.query_one("#error", Static).update(problem)

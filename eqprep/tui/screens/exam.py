@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Static
 
 from eqprep.bank.model import Question
 from eqprep.quiz import Item
+from eqprep.render.text import duration_text
 from eqprep.study.errors import StoreError
 from eqprep.study.exam import default_minutes
 from eqprep.study.exam_session import ExamResult, ExamSession
@@ -61,13 +62,14 @@ class ExamSetupScreen(ModalScreen[None]):
         with Vertical(classes="dialog"):
             yield Static("模擬試験: 問題数を入力して Enter (本番は約 100 問 120 分)", markup=False)
             yield Input(value=str(DEFAULT_COUNT), id="count")
-            yield Static(f"制限時間 {default_minutes(DEFAULT_COUNT):g} 分", id="minutes", classes="hint", markup=False)
+            yield Static(f"制限時間 {duration_text(default_minutes(DEFAULT_COUNT) * 60)}", id="minutes", classes="hint",
+                         markup=False)
 
     @on(Input.Changed, "#count")
     def count_changed(self, event: Input.Changed) -> None:
         """Show the time limit or the problem with the input."""
         count = parse_count(event.value)
-        shown = count if isinstance(count, str) else f"制限時間 {default_minutes(count):g} 分"
+        shown = count if isinstance(count, str) else f"制限時間 {duration_text(default_minutes(count) * 60)}"
         label = self.query_one("#minutes", Static)
         label.update(shown)
         label.set_class(isinstance(count, str), "-error")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from eqprep.render.text import short_title
 from eqprep.tui.session import HomeSummary, countdown_text
 
 if TYPE_CHECKING:
@@ -26,8 +29,20 @@ MENU = (
     ("w", "導出ワークベンチ"),
     ("m", "学習デモ"),
     ("t", "試験日を設定"),
-    ("?", "ヘルプ   ctrl+p コマンド   ctrl+q 終了"),
+    ("?", "ヘルプ (キー一覧)"),
 )
+
+
+def menu_text(column: int = 36) -> str:
+    """The key menu in two columns, so home fits 80×24 even with a long weak-topic line."""
+    cells = [f" {key:<2} {label}" for key, label in MENU]
+    half = (len(cells) + 1) // 2
+    rows = []
+    for left, right in zip_longest(cells[:half], cells[half:], fillvalue=""):
+        pad = column - cell_len(left)
+        rows.append(left + " " * max(pad, 1) + right)
+    rows.append(" ctrl+p コマンド一覧   ctrl+q 終了")
+    return "\n".join(row.rstrip() for row in rows)
 
 
 def summary_text(summary: HomeSummary) -> str:
@@ -50,9 +65,6 @@ def summary_text(summary: HomeSummary) -> str:
     return "\n".join(lines)
 
 
-def short_title(title: str) -> str:
-    """The Japanese part of 'タイトル (English, ...)', so lists stay on one line."""
-    return title.split(" (", 1)[0].strip() or title
 
 
 class HomeScreen(Screen[None]):
@@ -75,7 +87,7 @@ class HomeScreen(Screen[None]):
         with VerticalScroll(id="home"):
             yield Static("eqprep ─ E資格 (JDLA Deep Learning for ENGINEER) 学習", id="home-title", markup=False)
             yield Static("読み込み中…", id="summary", markup=False)
-            yield Static("\n".join(f" {key:<2} {label}" for key, label in MENU), id="menu", markup=False)
+            yield Static(menu_text(), id="menu", markup=False)
         yield Footer()
 
     @property
