@@ -119,3 +119,38 @@ def test_session_recomputes_stats_only_after_a_change(tmp_path: Path) -> None:
     assert second is not first and second.answers == 1
     study.clock.now += timedelta(minutes=2)  # type: ignore[attr-defined]
     assert session.stats() is not second, "due counts move with time"
+
+
+def test_undo_restores_card_totals_and_stats(study: Study) -> None:
+    """Undoing an answer deletes it, puts the card back and leaves the totals as before the answer."""
+    answer(study, "3-1-1-q1", "1")
+    before = (study.store.card("3-1-1-q1"), _totals(study.store), compute_stats(study).answers)
+    study.clock.now = T0 + timedelta(minutes=20)  # type: ignore[attr-defined]
+    outcome = answer(study, "3-1-1-q1", "7")
+    assert outcome.answer_id is not None and outcome.previous == before[0]
+    study.undo(outcome)
+    assert (study.store.card("3-1-1-q1"), _totals(study.store), compute_stats(study).answers) == before
+    study.undo(answer(study, "3-1-1-q2", "2"))
+    assert study.store.card("3-1-1-q2") is None and "3-1-1-q2" not in study.store.first_seen()
+
+
+def test_preview_due_orders_the_four_ratings(study: Study) -> None:
+    """Self-grade keys can show when the question comes back: Again < Hard < Good < Easy."""
+    question = study.bank.questions["essay"]
+    due = study.preview_due(question)
+    assert list(due) == [1, 2, 3, 4] and due[1] < due[2] < due[3] < due[4]
+    assert study.store.card("essay") is None, "previewing records nothing"
+
+
+def test_bury_and_suspend_keep_a_question_out_of_todays_review(study: Study) -> None:
+    """Buried: back tomorrow (and not counted as studied); suspended: never selected until unsuspended."""
+    question = study.bank.questions["3-1-1-q0"]
+    assert question in study.select(mode="review", count=100)
+    study.bury(question)
+    assert question not in study.select(mode="review", count=100)
+    assert compute_stats(study).seen == 0
+    other = study.bank.questions["3-1-1-q1"]
+    study.suspend(other)
+    assert other not in study.select(mode="review", count=100)
+    study.suspend(other, on=False)
+    assert other in study.select(mode="review", count=100)

@@ -116,6 +116,26 @@ def _v3(conn: sqlite3.Connection) -> None:
             ON CONFLICT(hour) DO UPDATE SET answers = answers + 1, correct = correct + excluded.correct;
         END"""
     )
+    old_ok = _OK.replace("verdict", "OLD.verdict").replace("rating", "OLD.rating")
+    old_graded = _GRADED.replace("verdict", "OLD.verdict")
+    conn.execute(  # undo of the newest answer: its outcome is the last one in `recent`
+        f"""CREATE TRIGGER answers_totals_undo AFTER DELETE ON answers BEGIN
+            UPDATE question_totals SET
+                answers = answers - 1,
+                graded = graded - ({old_graded}),
+                correct = correct - {old_ok},
+                recent = CASE WHEN {old_graded} THEN substr(recent, 1, length(recent) - 1) ELSE recent END,
+                first_at = COALESCE((SELECT MIN(answered_at) FROM answers WHERE question_id = OLD.question_id),
+                                    first_at),
+                last_at = COALESCE((SELECT MAX(answered_at) FROM answers WHERE question_id = OLD.question_id),
+                                   last_at)
+            WHERE question_id = OLD.question_id;
+            DELETE FROM question_totals WHERE question_id = OLD.question_id AND answers = 0;
+            UPDATE hour_totals SET answers = answers - 1, correct = correct - (OLD.verdict = 'correct')
+            WHERE hour = substr(OLD.answered_at, 1, 13);
+            DELETE FROM hour_totals WHERE hour = substr(OLD.answered_at, 1, 13) AND answers = 0;
+        END"""
+    )
 
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timezone, tzinfo
+import copy
+import json
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, Protocol
 
-from fsrs import Rating
+from fsrs import Card, Rating
 
 from eqprep.bank import load_bank
 from eqprep.bank.model import Bank, Question
@@ -24,9 +26,10 @@ from eqprep.study.scheduling import (
 )
 from eqprep.study.errors import StoreError
 from eqprep.study.selection import Filters, select_questions
-from eqprep.study.store import AnswerRecord, Store
+from eqprep.study.store import AnswerRecord, CardState, Store
 
 DEFAULT_NEW_PER_DAY = 20
+SUSPENDED_KEY = "suspended"
 KIND_HISTORY = 50
 
 
@@ -51,6 +54,8 @@ class Outcome:
     rating: Rating | None = None
     due: datetime | None = None
     leech: bool = False
+    answer_id: int | None = None
+    previous: CardState | None = None  # the card before this answer, so the rating can be undone
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,13 @@ class Leech:
 def utc_now() -> datetime:
     """Current time in UTC (the default clock)."""
     return datetime.now(timezone.utc)
+
+
+def replace_due(card: Card, due: datetime) -> Card:
+    """A copy of an fsrs card with another due time (fsrs cards are mutable; the stored one stays as it was)."""
+    moved = copy.copy(card)
+    moved.due = due
+    return moved
 
 
 class Study:
@@ -124,7 +136,7 @@ class Study:
         history = [] if exam_id is not None else self.history_ms(question)  # exam answers: correctness only
         rating = rating_for(verdict.status, response_ms, history, self_rating)
         now = self.clock()
-        current, updated = self.store.record_review(
+        current, updated, answer_id = self.store.record_review(
             AnswerRecord(
                 question_id=question.id,
                 params=dict(item.params),
@@ -142,7 +154,38 @@ class Study:
             rating=rating,
             due=updated.card.due if updated is not None else None,
             leech=self.scheduler.is_leech(updated or current),
+            answer_id=answer_id,
+            previous=current,
         )
+
+    def undo(self, outcome: Outcome) -> None:
+        """Take back a recorded answer: delete its row and put its question's card back as it was."""
+        if outcome.answer_id is not None:
+            self.store.undo(outcome.answer_id, outcome.previous)
+
+    def preview_due(self, question: Question) -> dict[int, datetime]:
+        """When the question would come back after each self-rating 1-4 (Again..Easy), without recording."""
+        now = self.clock()
+        current = self.store.card(question.id)
+        return {rating: self.scheduler.review(current, question.id, Rating(rating), now).card.due
+                for rating in (1, 2, 3, 4)}
+
+    def bury(self, question: Question) -> datetime:
+        """Hide a question until tomorrow: its card (a new one if never seen) falls due at the next day's start."""
+        tomorrow = self.day_start() + timedelta(days=1)
+        current = self.store.card(question.id) or self.scheduler.new_card(question.id, self.clock())
+        self.store.put_card(replace(current, card=replace_due(current.card, tomorrow)))
+        return tomorrow
+
+    def suspended(self) -> set[str]:
+        """Questions the learner suspended (never selected until unsuspended)."""
+        return set(json.loads(self.store.settings().get(SUSPENDED_KEY, "[]")))
+
+    def suspend(self, question: Question, on: bool = True) -> None:
+        """Suspend (or unsuspend) a question: review sessions skip it."""
+        ids = self.suspended()
+        ids = ids | {question.id} if on else ids - {question.id}
+        self.store.set_setting(SUSPENDED_KEY, json.dumps(sorted(ids)))
 
     # --- selection ---------------------------------------------------------------------------
 
@@ -165,17 +208,19 @@ class Study:
                seed: int | None = None) -> list[Question]:
         """Questions for a session; see selection.select_questions for the modes."""
         now = self.clock()
-        return select_questions(
+        suspended = self.suspended()
+        chosen = select_questions(
             self.bank,
             self.store.cards(),
             lambda state: self.scheduler.retrievability(state, now),
             now=now,
             mode=mode,
             filters=filters,
-            count=count,
+            count=count + len(suspended),
             new_left=self.new_left_today(),
             seed=seed,
         )
+        return [q for q in chosen if q.id not in suspended][: max(count, 0)]
 
     def leeches(self) -> list[Leech]:
         """Cards at or over the leech threshold, most lapses first."""

@@ -225,7 +225,8 @@ def compute_stats(study: Study) -> Stats:
         retention_since=now - timedelta(days=RETENTION_DAYS),
         utc_offset_minutes=int(offset.total_seconds() // 60),
     )
-    known = {qid: state for qid, state in snapshot.cards.items() if qid in bank.questions}
+    known = {qid: state for qid, state in snapshot.cards.items()
+             if qid in bank.questions and state.card.last_review is not None}  # a buried new card is not "seen"
     recall = {qid: scheduler.retrievability(state, now) for qid, state in known.items()}
     strengths = {qid: strength(state, snapshot.totals.get(qid), recall[qid]) for qid, state in known.items()}
     by_area: dict[str, list[str]] = {area: [] for area in AREAS}

@@ -246,16 +246,17 @@ class Store:
 
     def record_review(
         self, answer: AnswerRecord, review: Callable[[CardState | None], CardState | None]
-    ) -> tuple[CardState | None, CardState | None]:
+    ) -> tuple[CardState | None, CardState | None, int]:
         """Read the answer's card, compute `review(card)` and write both in one BEGIN IMMEDIATE transaction.
 
-        Two processes answering the same card can then never lose one another's review; returns (before, after).
+        Two processes answering the same card can then never lose one another's review; returns (before, after,
+        the answer's row id).
         """
         with self._connect(write=True) as conn:
             row = conn.execute("SELECT * FROM cards WHERE question_id = ?", (answer.question_id,)).fetchone()
             current = _card_from_row(row) if row else None
             updated = review(current)
-            conn.execute(
+            cursor = conn.execute(
                 _INSERT_ANSWER,
                 (
                     answer.question_id,
@@ -270,7 +271,7 @@ class Store:
             )
             if updated is not None:
                 _put_card(conn, updated)
-            return current, updated
+            return current, updated, int(cursor.lastrowid or 0)
 
     def answers(self, question_id: str | None = None, exam_id: int | None = None) -> list[AnswerRecord]:
         """Recorded answers in time order, optionally for one question or one exam."""
@@ -351,6 +352,23 @@ class Store:
                 (*question_ids, limit),
             ).fetchall()
         return [int(r[0]) for r in rows]
+
+    def put_card(self, state: CardState) -> None:
+        """Store one card as given (bury moves its due time)."""
+        with self._connect(write=True) as conn:
+            _put_card(conn, state)
+
+    def undo(self, answer_id: int, previous: CardState | None) -> None:
+        """Delete one answer and restore its question's card (None: the question had no card before)."""
+        with self._connect(write=True) as conn:
+            row = conn.execute("SELECT question_id FROM answers WHERE id = ?", (answer_id,)).fetchone()
+            if row is None:
+                return
+            conn.execute("DELETE FROM answers WHERE id = ?", (answer_id,))
+            if previous is None:
+                conn.execute("DELETE FROM cards WHERE question_id = ?", (row["question_id"],))
+            else:
+                _put_card(conn, previous)
 
     def card(self, question_id: str) -> CardState | None:
         """The card of one question family, or None if never scheduled."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -15,7 +16,8 @@ from textual.widgets import Footer, Input, Static
 from eqprep.bank.model import Question
 from eqprep.quiz import Item
 from eqprep.study.errors import StoreError
-from eqprep.study.present import skip_text, summary_text
+from eqprep.render.text import cut, plain_text
+from eqprep.study.present import describe_due, skip_text, summary_text
 from eqprep.study.review import Answer, ReviewSession
 from eqprep.study.scheduling import RATING_NAMES
 from eqprep.study.service import Outcome
@@ -26,27 +28,75 @@ from eqprep.tui.widgets.set_view import SetView
 if TYPE_CHECKING:
     from eqprep.tui.session import Session
 
-NEXT_HINT = "Enter / n: 次へ   g: ノートを開く   Esc: 終了"
+NEXT_HINT = "Enter / n: 次へ   g: ノート   u: 取り消し   b: 明日に回す   s: 保留   Esc: 終了"
 RATE_HINT = "自己評価: 1 Again / 2 Hard / 3 Good / 4 Easy"
+MISSED = ("wrong", "unanswered")
+
+
+def until(due: datetime, now: datetime) -> str:
+    """`10 分後` / `3 時間後` / `4 日後`: how long until a question comes back."""
+    return describe_due(due, now).removeprefix("次回: ").split(" (", 1)[0]
+
+
+def rate_hint(intervals: dict[int, datetime] | None, now: datetime) -> str:
+    """The self-grade keys, each with when the question would come back."""
+    if not intervals:
+        return RATE_HINT
+    names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+    return "自己評価: " + " / ".join(f"{r} {names[r]} ({until(due, now)})" for r, due in intervals.items())
+
+
+def miss_lines(answers: list[Answer], width: int = 70) -> list[str]:
+    """The session's misses: question, the correct answer and the start of the explanation, as plain text."""
+    lines = []
+    for number, answer in enumerate(answers, 1):
+        item = answer.item
+        lines.append(f"{number}. {cut(plain_text(item.prompt), width)}")
+        if answer.verdict.expected_text:
+            lines.append(f"   正解: {cut(plain_text(answer.verdict.expected_text), width - 9)}")
+        lines.append(f"   解説: {cut(plain_text(item.explanation), width - 9)}")
+    return lines
 
 
 class Graded(Message):
     """A grading worker finished and, for a gradable answer, recorded it (expression answers may take SymPy)."""
 
-    def __init__(self, answer: Answer, outcome: Outcome | None, error: str = "") -> None:
+    def __init__(self, answer: Answer, outcome: Outcome | None, error: str = "",
+                 intervals: dict[int, datetime] | None = None) -> None:
         super().__init__()
         self.answer = answer
         self.outcome = outcome
         self.error = error
+        self.intervals = intervals
 
 
 class Rated(Message):
     """A self-rated answer was recorded by a worker."""
 
-    def __init__(self, answer: Answer, rating: int, error: str = "") -> None:
+    def __init__(self, answer: Answer, rating: int, outcome: Outcome | None, error: str = "") -> None:
         super().__init__()
         self.answer = answer
         self.rating = rating
+        self.outcome = outcome
+        self.error = error
+
+
+class Undone(Message):
+    """The last recorded answer was taken back by a worker."""
+
+    def __init__(self, answer: Answer, position: int, error: str = "") -> None:
+        super().__init__()
+        self.answer = answer
+        self.position = position
+        self.error = error
+
+
+class Set(Message):
+    """A bury or suspend was stored by a worker; `text` tells the learner what happened."""
+
+    def __init__(self, text: str, error: str = "") -> None:
+        super().__init__()
+        self.text = text
         self.error = error
 
 
@@ -66,6 +116,10 @@ class QuizScreen(Screen[None]):
         Binding("enter", "submit", "解答/次へ"),
         Binding("n", "next", "次へ", show=False),
         Binding("g", "open_note", "ノート"),
+        Binding("u", "undo", "取消", show=False),
+        Binding("b", "bury", "明日へ", show=False),
+        Binding("s", "suspend", "保留", show=False),
+        Binding("r", "retry", "ミスを再挑戦", show=False),
         Binding("escape", "leave", "終了"),
         *[Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)],
     ]
@@ -78,6 +132,8 @@ class QuizScreen(Screen[None]):
         self.state = "answering"  # answering -> grading -> graded | rating -> saving -> done
         self.item: Item | None = None
         self.answer: Answer | None = None
+        self.last: tuple[Answer, Outcome, int] | None = None  # the newest recorded answer, for undo
+        self.misses: list[Answer] = []
 
     def compose(self) -> ComposeResult:
         """Status bar, scrolling question body, footer."""
@@ -103,9 +159,16 @@ class QuizScreen(Screen[None]):
         self.answer = None
         if self.item is None:
             self.state = "done"
+            self.refresh_bindings()
             self.query_one("#status", Static).update(f"{self.heading} ─ 終了")
-            await body.mount(Static(summary_text(self.review.summary()) + "\n\nEsc / Enter: 戻る",
-                                    id="summary", markup=False))
+            text = summary_text(self.review.summary())
+            if self.misses:
+                text += f"\n\n間違えた問題 ({len(self.misses)} 問):\n" + "\n".join(miss_lines(self.misses))
+                text += "\n\nr: 間違えた問題をもう一度   u: 最後の解答を取り消す   Esc / Enter: 戻る"
+            else:
+                text += "\n\nEsc / Enter: 戻る"
+            await body.mount(Static(text, id="summary", markup=False))
+            body.focus()
             return
         question = self.item.question
         self.state = "answering"
@@ -154,7 +217,14 @@ class QuizScreen(Screen[None]):
     def _grade(self, item: Item, text: str) -> None:
         """Grade, and record unless the learner must retype or self-rate first; post the result."""
         answer = self.review.grade(item, text)
-        if answer.retry or answer.needs_rating:
+        if answer.needs_rating:
+            try:
+                intervals = self.review.study.preview_due(item.question)
+            except StoreError:
+                intervals = None
+            self.post_message(Graded(answer, None, intervals=intervals))
+            return
+        if answer.retry:
             self.post_message(Graded(answer, None))
             return
         try:
@@ -179,15 +249,22 @@ class QuizScreen(Screen[None]):
         self.view.show_preview(True, "")
         if message.error:
             self.notify(message.error, severity="error", markup=False)
+        now = self.session.study.clock()
         if answer.needs_rating:
             self.state = "rating"
-            self.view.mount(Feedback(answer.item, answer.verdict, RATE_HINT))
+            self.view.mount(Feedback(answer.item, answer.verdict, rate_hint(message.intervals, now)))
         else:
-            leech = message.outcome is not None and message.outcome.leech
-            note = "  ★ 何度も忘れている問題 (leech) です。ノートを見直しましょう。" if leech else ""
+            outcome = message.outcome
+            if outcome is not None and outcome.recorded:
+                self.last = (answer, outcome, self.review.position)
+                if answer.verdict.status in MISSED:
+                    self.misses.append(answer)
+            leech = outcome is not None and outcome.leech
+            due = describe_due(outcome.due, now) if outcome is not None and outcome.recorded else ""
+            note = "\n★ 何度も忘れている問題 (leech) です。ノートを見直しましょう。" if leech else ""
             self.state = "graded"
-            self.view.mount(Feedback(answer.item, answer.verdict, NEXT_HINT + note))
-        self.set_focus(None)
+            self.view.mount(Feedback(answer.item, answer.verdict, f"{due}\n{NEXT_HINT}{note}".strip()))
+        self.query_one("#body", VerticalScroll).focus()  # arrows, PageUp/PageDown, Home/End scroll the feedback
         self.call_after_refresh(self.query_one("#body", VerticalScroll).scroll_end, animate=False)
         if answer.item.question.derivation:
             self._derive(answer.item, answer.item.question.derivation)
@@ -196,20 +273,101 @@ class QuizScreen(Screen[None]):
     def _rate(self, answer: Answer, rating: int) -> None:
         """Record a self-rated answer off the UI thread."""
         try:
-            self.review.record(answer, self_rating=rating)
+            outcome = self.review.record(answer, self_rating=rating)
         except StoreError as error:
-            self.post_message(Rated(answer, rating, error.message))
+            self.post_message(Rated(answer, rating, None, error.message))
             return
-        self.post_message(Rated(answer, rating))
+        self.post_message(Rated(answer, rating, outcome))
 
     @on(Rated)
     async def rated(self, message: Rated) -> None:
-        """Confirm the self-rating and move on."""
-        if message.error:
+        """Confirm the self-rating with the next review time and move on."""
+        if message.error or message.outcome is None:
             self.notify(message.error, severity="error", markup=False)
         else:
-            self.notify(f"評価: {RATING_NAMES[message.rating]}", markup=False)
+            self.last = (message.answer, message.outcome, self.review.position)
+            if message.rating == 1:
+                self.misses.append(message.answer)
+            due = describe_due(message.outcome.due, self.session.study.clock())
+            self.notify(f"評価: {RATING_NAMES[message.rating]}  {due}  (u で取り消し)", markup=False)
         await self.show_question()
+
+    # --- undo, bury, suspend, retry -------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        """Take back the newest recorded answer of this session and ask that question again."""
+        if self.last is None or self.state in ("grading", "saving"):
+            self.notify("取り消せる解答はありません。", markup=False)
+            return
+        answer, outcome, position = self.last
+        self.last = None
+        self.state = "saving"
+        self._undo(answer, outcome, position)
+
+    @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
+    def _undo(self, answer: Answer, outcome: Outcome, position: int) -> None:
+        """Delete the answer and restore its card off the UI thread."""
+        try:
+            self.review.study.undo(outcome)
+        except StoreError as error:
+            self.post_message(Undone(answer, position, error.message))
+            return
+        self.post_message(Undone(answer, position))
+
+    @on(Undone)
+    async def undone(self, message: Undone) -> None:
+        """Ask the question again, as if the answer had never been given."""
+        if message.error:
+            self.notify(message.error, severity="error", markup=False)
+            self.state = "graded"
+            return
+        status = message.answer.verdict.status
+        self.review.results[status] = max(self.review.results[status] - 1, 0)
+        self.misses = [a for a in self.misses if a is not message.answer]
+        self.review.position = message.position - 1
+        self.notify("最後の解答を取り消しました。もう一度どうぞ。", markup=False)
+        await self.show_question()
+
+    def action_bury(self) -> None:
+        """Put the question on screen off until tomorrow and move on."""
+        if self.item is not None and self.state in ("answering", "graded"):
+            self.state = "saving"
+            self._set(self.item.question, "bury")
+
+    def action_suspend(self) -> None:
+        """Suspend the question on screen (review sessions skip it) and move on."""
+        if self.item is not None and self.state in ("answering", "graded"):
+            self.state = "saving"
+            self._set(self.item.question, "suspend")
+
+    @work(thread=True, exclusive=True, group="set", exit_on_error=False)
+    def _set(self, question: Question, what: str) -> None:
+        """Store a bury or suspend off the UI thread."""
+        try:
+            if what == "bury":
+                self.review.study.bury(question)
+                text = "この問題は明日に回しました。"
+            else:
+                self.review.study.suspend(question)
+                text = "この問題を保留にしました (復習に出しません)。"
+        except StoreError as error:
+            self.post_message(Set("", error.message))
+            return
+        self.post_message(Set(text))
+
+    @on(Set)
+    async def was_set(self, message: Set) -> None:
+        """Tell the learner and go on to the next question."""
+        self.notify(message.error or message.text, severity="error" if message.error else "information",
+                    markup=False)
+        await self.show_question()
+
+    def action_retry(self) -> None:
+        """At the end: ask the questions missed in this session again."""
+        if self.state == "done" and self.misses:
+            by_id = {a.item.question.id: a.item.question for a in self.misses}  # each missed question once
+            questions = list(by_id.values())
+            self.app.switch_screen(QuizScreen(self.session, questions, "間違えた問題をもう一度"))
 
     @work(thread=True, exclusive=True, group="derive", exit_on_error=False)
     def _derive(self, item: Item, derivation_id: str) -> None:
@@ -229,6 +387,8 @@ class QuizScreen(Screen[None]):
         """Dim 'ノート' in the footer (and keep 'g' from running) until the question is answered."""
         if action == "open_note" and self.state in ("answering", "grading"):
             return None
+        if action == "retry":
+            return self.state == "done" and bool(self.misses)
         return True
 
     async def action_digit(self, number: int) -> None:

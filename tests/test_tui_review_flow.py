@@ -1,0 +1,126 @@
+"""Anki-grade review flow in the TUI: next interval, self-grade intervals, misses and retry, undo, bury, scrolling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from eqprep.tui.screens.quiz import QuizScreen
+from eqprep.tui.widgets.feedback import Feedback
+from tests.test_tui_reading_snapshots import READING
+from tests.tui_support import answer_keys, make_app, open_quiz, settle, type_keys, wait_loaded
+
+
+async def until(pilot: Pilot[int], condition: Callable[[], bool]) -> None:
+    """Let workers and messages run until `condition` holds (a loaded machine may need many rounds)."""
+    for _ in range(200):
+        await settle(pilot, rounds=1)
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition never held")
+
+
+def feedback_text(screen: QuizScreen) -> str:
+    """Every text line of the feedback panel."""
+    return "\n".join(str(s.render()) for s in screen.query_one(Feedback).query(Static))
+
+
+async def test_answer_shows_when_it_comes_back(tmp_path: Path) -> None:
+    """After an answer the feedback says when the question returns, like the CLI's 次回."""
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+        screen = await open_quiz(pilot, "cnn-test18")
+        await pilot.press(*answer_keys(screen.item, False))
+        await until(pilot, lambda: screen.state == "graded")
+        assert "次回: 1 分後" in feedback_text(screen) or "次回: " in feedback_text(screen)
+
+
+async def test_self_grade_keys_show_intervals(tmp_path: Path) -> None:
+    """The 1-4 keys of a self-graded question each show the next interval; the rating confirms it."""
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+        screen = await open_quiz(pilot, "act-zero-init")
+        await pilot.press(*type_keys("same"), "enter")
+        await until(pilot, lambda: screen.state == "rating")
+        text = feedback_text(screen)
+        assert "1 Again (" in text and "4 Easy (" in text and "日後" in text
+
+
+async def test_misses_listed_with_answers_and_retried(tmp_path: Path) -> None:
+    """The end of a session lists what was missed with the answer and explanation; r asks them again."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        screen = await open_quiz(pilot, "cnn-test18")
+        await pilot.press(*answer_keys(screen.item, False))
+        await until(pilot, lambda: screen.state == "graded")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.state == "done")
+        summary = str(screen.query_one("#summary", Static).render())
+        assert "間違えた問題 (1 問)" in summary and "正解:" in summary and "解説:" in summary
+        await pilot.press("r")
+        await until(pilot, lambda: app.screen is not screen)
+        retry = app.screen
+        assert isinstance(retry, QuizScreen) and retry is not screen
+        assert retry.item is not None and retry.item.question.id == "cnn-test18"
+
+
+async def test_undo_takes_back_the_answer_and_asks_again(tmp_path: Path) -> None:
+    """u deletes the recorded answer, restores the card and shows the question again."""
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+        assert app.session is not None
+        screen = await open_quiz(pilot, "cnn-test18")
+        await pilot.press(*answer_keys(screen.item, False))
+        await until(pilot, lambda: screen.state == "graded")
+        assert len(app.session.study.store.answers("cnn-test18")) == 1
+        await pilot.press("u")
+        await until(pilot, lambda: screen.state == "answering")
+        assert app.session.study.store.answers("cnn-test18") == []
+        assert app.session.study.store.card("cnn-test18") is None
+        assert screen.state == "answering" and screen.item is not None and screen.item.question.id == "cnn-test18"
+        assert not screen.query(Feedback)
+
+
+async def test_bury_moves_the_question_to_tomorrow(tmp_path: Path) -> None:
+    """b hides the question until the next day and moves on."""
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+        assert app.session is not None
+        screen = await open_quiz(pilot, "act-sigmoid-max")
+        await pilot.press("b")
+        await until(pilot, lambda: screen.state == "done")
+        card = app.session.study.store.card("act-sigmoid-max")
+        assert card is not None and card.card.due.date() > app.session.today()
+        assert screen.state == "done"
+
+
+async def test_long_feedback_scrolls_with_keys_at_80x24(tmp_path: Path) -> None:
+    """After answering, the body has focus, so End / PageUp / Home scroll a long explanation."""
+    app = make_app(tmp_path, content=READING)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        screen = await open_quiz(pilot, "read-long-explanation")
+        await pilot.press("2", "enter")
+        await until(pilot, lambda: screen.state == "graded")
+        body = screen.query_one("#body", VerticalScroll)
+        assert body.has_focus and body.max_scroll_y > 0
+        await pilot.press("home")
+        await pilot.pause()
+        assert body.scroll_y == 0
+        await pilot.press("end")
+        await pilot.pause(0.3)
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("pageup")
+        await pilot.pause(0.3)
+        assert body.scroll_y < body.max_scroll_y
