@@ -124,3 +124,57 @@ async def test_long_feedback_scrolls_with_keys_at_80x24(tmp_path: Path) -> None:
         await pilot.press("pageup")
         await pilot.pause(0.3)
         assert body.scroll_y < body.max_scroll_y
+
+
+async def test_exam_review_lists_answers_filters_and_opens_a_question(tmp_path: Path) -> None:
+    """After a mock exam: each 小問 with a mark, w shows only misses, Enter shows your answer, the correct one
+    and the explanation, and q asks that question again."""
+    from textual.widgets import OptionList
+
+    from eqprep.tui.screens.exam import ExamAnswerScreen, ExamReportScreen
+    from tests.tui_support import start_exam
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        exam = await start_exam(pilot, 3)
+        await pilot.press(*answer_keys(exam.items[0], True))
+        await pilot.press("ctrl+g", "y")
+        await until(pilot, lambda: isinstance(app.screen, ExamReportScreen))
+        report = app.screen
+        assert isinstance(report, ExamReportScreen)
+        review = report.query_one("#review", OptionList)
+        assert review.option_count == 3
+        await pilot.press("w")
+        await pilot.pause()
+        assert review.option_count == 2 and "◯" not in str(review.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ExamAnswerScreen))
+        answer = app.screen
+        assert isinstance(answer, ExamAnswerScreen)
+        texts = "\n".join(str(s.render()) for s in answer.query(Static))
+        assert "あなたの解答: (未解答)" in texts and "正解" in texts and "解説" in texts
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, QuizScreen))
+
+
+async def test_unreadable_exam_answer_is_not_counted_as_answered(tmp_path: Path) -> None:
+    """A numeric answer that cannot be read shows `?` in the navigator and does not count as answered."""
+    from eqprep.tui.screens.exam import ExamScreen
+    from tests.tui_support import start_exam
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        exam = await start_exam(pilot, 5)
+        assert isinstance(exam, ExamScreen)
+        typed = next(i for i, item in enumerate(exam.items) if item.question.kind in ("numeric", "parametric"))
+        await exam.show(typed)
+        await pilot.pause()
+        await pilot.press(*type_keys("abc"))
+        await pilot.pause()
+        exam.save()
+        assert exam.answered_count() == (0, 1)
+        exam.update_status()
+        assert "解答済 0" in str(exam.query_one("#status", Static).render())
+        assert f"{typed + 1}?" in str(exam.query_one("#navigator", Static).render())

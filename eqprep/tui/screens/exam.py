@@ -11,7 +11,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from eqprep.bank.model import Question
 from eqprep.quiz import Item
@@ -19,9 +20,11 @@ from eqprep.render.text import duration_text
 from eqprep.study.errors import StoreError
 from eqprep.study.exam import default_minutes
 from eqprep.study.exam_session import ExamResult, ExamSession
-from eqprep.study.present import answer_review_lines, exam_report_text, skip_text
+from eqprep.render.text import cut, plain_text
+from eqprep.study.present import MARKS, exam_report_text, skip_text
+from eqprep.tui.widgets.feedback import Feedback
 from eqprep.tui.screens.dialogs import ConfirmScreen
-from eqprep.tui.widgets.question import KIND_LABELS, QuestionView
+from eqprep.tui.widgets.question import KIND_LABELS, QuestionView, live_feedback
 from eqprep.tui.widgets.set_view import SetView
 
 if TYPE_CHECKING:
@@ -138,6 +141,17 @@ class ExamScreen(Screen[None]):
         """What is typed or selected for each question so far."""
         return self.exam.texts
 
+    def readable(self, index: int) -> bool:
+        """A non-blank answer that can be read (an unreadable one, with its error showing, is not answered)."""
+        text = self.answers[index]
+        return bool(text.strip()) and live_feedback(self.items[index], text)[0]
+
+    def answered_count(self) -> tuple[int, int]:
+        """(readable answers, unreadable non-blank answers) so far."""
+        readable = sum(1 for i in range(len(self.items)) if self.readable(i))
+        unreadable = sum(1 for i, text in enumerate(self.answers) if text.strip() and not self.readable(i))
+        return readable, unreadable
+
     def compose(self) -> ComposeResult:
         """Status with timer, navigator, question, footer."""
         yield Static("", id="status", markup=False)
@@ -170,8 +184,8 @@ class ExamScreen(Screen[None]):
         self.update_status()
 
     def update_status(self) -> None:
-        """Status line and navigator cells (◯ answered, ⚑ flagged, [n] current)."""
-        done = self.exam.answered
+        """Status line and navigator cells (◯ answered, ? unreadable, ⚑ flagged, [n] current)."""
+        done, _ = self.answered_count()
         kind = KIND_LABELS.get(self.items[self.index].question.kind, "")
         self.query_one("#status", Static).update(
             f"模擬試験  {self.index + 1}/{len(self.items)} {kind}  残り {clock_text(self.exam.left_seconds())}"
@@ -182,8 +196,9 @@ class ExamScreen(Screen[None]):
         cells: list[str | tuple[str, str]] = ["… "] if first else []
         for number in shown:
             answer = self.answers[number]
-            mark = "⚑" if number in self.flags else ("◯" if answer.strip() else "·")
-            style = "reverse bold" if number == self.index else ("bold" if answer.strip() else "dim")
+            readable = self.readable(number)
+            mark = "⚑" if number in self.flags else ("◯" if readable else "?" if answer.strip() else "·")
+            style = "reverse bold" if number == self.index else ("bold" if readable else "dim")
             cells += [(f"{number + 1}{mark}", style), " "]
         if shown.stop < len(self.answers):
             cells.append("…")
@@ -208,7 +223,7 @@ class ExamScreen(Screen[None]):
             await body.mount(view)
         else:
             members = [n for n, other in enumerate(self.items) if other.question.group is group]
-            answered = {n + 1 for n in members if self.answers[n].strip()}
+            answered = {n + 1 for n in members if self.readable(n)}
             await body.mount(SetView(group, [n + 1 for n in members], members.index(index), view, answered))
         view.set_answer(self.answers[index])
         self.update_status()
@@ -257,8 +272,10 @@ class ExamScreen(Screen[None]):
     def action_submit(self) -> None:
         """Confirm, then grade."""
         self.save()
-        blank = sum(1 for a in self.answers if not a.strip())
-        question = f"提出して採点しますか? 未解答 {blank} 問、フラグ {len(self.flags)} 問。"
+        done, unreadable = self.answered_count()
+        blank = len(self.items) - done
+        extra = f" (うち読めない解答 {unreadable} 問は不正解になります)" if unreadable else ""
+        question = f"提出して採点しますか? 未解答 {blank} 問{extra}、フラグ {len(self.flags)} 問。"
         self.app.push_screen(ConfirmScreen(question), self.confirmed)
 
     def confirmed(self, yes: bool | None) -> None:
@@ -289,7 +306,7 @@ class ExamScreen(Screen[None]):
         if message.result is None:
             self.notify(message.error, severity="error", markup=False)
             return
-        self.app.switch_screen(ExamReportScreen(self.session, message.result))
+        self.app.switch_screen(ExamReportScreen(self.session, message.result, self.flags))
 
     def action_abandon(self) -> None:
         """Leave without grading (after confirmation)."""
@@ -298,23 +315,130 @@ class ExamScreen(Screen[None]):
 
 
 class ExamReportScreen(Screen[None]):
-    """Score report after a mock exam."""
+    """Score report after a mock exam, then every question (小問) with a mark; Enter opens its review."""
 
-    BINDINGS = [Binding("escape,enter", "app.pop_screen", "ホームへ")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "ホームへ"),
+        Binding("w", "show('wrong')", "誤答のみ"),
+        Binding("f", "show('flagged')", "フラグのみ"),
+        Binding("a", "show('all')", "すべて"),
+    ]
 
-    def __init__(self, session: Session, result: ExamResult) -> None:
+    def __init__(self, session: Session, result: ExamResult, flags: set[int] | None = None) -> None:
         super().__init__()
         self.session = session
         self.result = result
         self.report = result.report
+        self.flags = set(flags or ())
+        self.filter = "all"
 
     def compose(self) -> ComposeResult:
-        """Title and the report."""
+        """The report by area, then the question list."""
         titles = {nid: note.title for nid, note in self.session.bank.notes.items()}
         yield Static("模擬試験の結果", classes="title", markup=False)
-        with VerticalScroll():
+        with VerticalScroll(id="report-scroll"):
             yield Static(exam_report_text(self.report, titles), id="report", markup=False)
-            yield Static("解答の確認", classes="title", markup=False)
-            review = answer_review_lines(self.result.items, self.result.verdicts)
-            yield Static("\n".join(review), id="review", markup=False)
+            yield Static("", id="review-title", classes="title", markup=False)
+            yield OptionList(id="review")
         yield Footer()
+
+    def on_mount(self) -> None:
+        """Fill the list and put the cursor on it."""
+        self.fill()
+        self.query_one("#review", OptionList).focus()
+
+    def rows(self) -> list[int]:
+        """Question indices under the current filter."""
+        verdicts = self.result.verdicts
+        if self.filter == "wrong":
+            return [i for i, v in enumerate(verdicts) if v.status != "correct"]
+        if self.filter == "flagged":
+            return sorted(self.flags)
+        return list(range(len(verdicts)))
+
+    def fill(self) -> None:
+        """One line per question: number, mark, flag, source/topic and the start of the prompt."""
+        names = {"all": "すべて", "wrong": "誤答・未解答", "flagged": "フラグ"}
+        shown = self.rows()
+        self.query_one("#review-title", Static).update(
+            f"解答の確認 ({names[self.filter]} {len(shown)} 問) ─ Enter で開く、w 誤答 / f フラグ / a すべて")
+        review = self.query_one("#review", OptionList)
+        review.clear_options()
+        for index in shown:
+            item, verdict = self.result.items[index], self.result.verdicts[index]
+            flag = "⚑" if index in self.flags else " "
+            label = f"{index + 1:>3} {MARKS.get(verdict.status, '?')}{flag} {cut(plain_text(item.prompt), 60)}"
+            review.add_option(Option(label, id=str(index)))
+        if review.option_count:
+            review.highlighted = 0
+
+    def action_show(self, which: str) -> None:
+        """Switch the filter."""
+        self.filter = which
+        self.fill()
+
+    @on(OptionList.OptionSelected, "#review")
+    def open_answer(self, event: OptionList.OptionSelected) -> None:
+        """Open one question's review."""
+        index = int(event.option.id or 0)
+        self.app.push_screen(ExamAnswerScreen(self.session, self.result, index))
+
+
+class ExamAnswerScreen(Screen[None]):
+    """One exam question after grading: the prompt, the learner's answer, the correct one and the explanation."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "一覧へ"),
+        Binding("q", "practice", "この問題を解く"),
+        Binding("g", "open_note", "ノート"),
+    ]
+
+    def __init__(self, session: Session, result: ExamResult, index: int) -> None:
+        super().__init__()
+        self.session = session
+        self.item = result.items[index]
+        self.text = result.texts[index]
+        self.verdict = result.verdicts[index]
+        self.index = index
+
+    def compose(self) -> ComposeResult:
+        """Question, then the learner's answer and the feedback panel."""
+        question = self.item.question
+        source = f" ─ {question.source}" if question.source else ""
+        yield Static(f"問 {self.index + 1}  {KIND_LABELS.get(question.kind, question.kind)}{source}", id="status",
+                     markup=False)
+        with VerticalScroll(id="body"):
+            view = QuestionView(self.item, choice_hint="", id="question")
+            yield view
+            yield Static(f"あなたの解答: {self.shown_answer()}", classes="expected", markup=False)
+            yield Feedback(self.item, self.verdict, "q: この問題をもう一度解く   g: ノート   Esc: 一覧へ")
+        yield Footer()
+
+    def shown_answer(self) -> str:
+        """The learner's answer as they saw it (options by number and text)."""
+        if not self.text.strip():
+            return "(未解答)"
+        choices = self.item.choices
+        numbers = [int(t) for t in self.text.split(",") if t.strip().isdigit() and 0 < int(t) <= len(choices)]
+        if choices and numbers:
+            return " / ".join(f"{n}. {plain_text(choices[n - 1])}" for n in numbers)
+        return self.text
+
+    def on_mount(self) -> None:
+        """Show the saved answer in the question and scroll by keys."""
+        view = self.query_one("#question", QuestionView)
+        view.set_answer(self.text)
+        view.freeze()
+        self.query_one("#body", VerticalScroll).focus()
+
+    def action_practice(self) -> None:
+        """Ask this question now as a normal (recorded) drill."""
+        from eqprep.tui.screens.quiz import QuizScreen
+
+        self.app.push_screen(QuizScreen(self.session, [self.item.question], "模擬試験の復習"))
+
+    def action_open_note(self) -> None:
+        """Open the question's note."""
+        from eqprep.tui.screens.notes import NotesScreen
+
+        self.app.push_screen(NotesScreen(self.session, self.item.question.note_id))
