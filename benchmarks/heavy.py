@@ -35,7 +35,7 @@ def history(answers: int, exams: int, seed: int = 0) -> dict[str, object]:
     from eqprep.bank import load_bank
     from eqprep.study.exam import assemble_exam, build_report
     from eqprep.study.scheduling import StudyScheduler
-    from eqprep.study.store import to_iso
+    from eqprep.study.store import CardState, to_iso
 
     bank = load_bank()
     rng = random.Random(seed)
@@ -44,7 +44,8 @@ def history(answers: int, exams: int, seed: int = 0) -> dict[str, object]:
     start = now - timedelta(days=365 * YEARS)
     span = (now - start).total_seconds()
     exam_every = span / (exams + 1)
-    exam_rows, rows = [], []
+    exam_rows: list[dict[str, object]] = []
+    rows: list[tuple[datetime, str, str, int | None]] = []
     moments = sorted(start + timedelta(seconds=rng.random() * span) for _ in range(answers - exams * 100))
     for number in range(exams):
         when = start + timedelta(seconds=exam_every * (number + 1))
@@ -60,7 +61,7 @@ def history(answers: int, exams: int, seed: int = 0) -> dict[str, object]:
                           "minutes": 120.0, "seed": number, "report": json.dumps(report, ensure_ascii=False)})
     rows += [(moment, rng.choice(ids), "correct" if rng.random() < 0.8 else "wrong", None) for moment in moments]
     rows.sort(key=lambda row: row[0])
-    scheduler, cards = StudyScheduler(enable_fuzzing=False), {}
+    scheduler, cards = StudyScheduler(enable_fuzzing=False), dict[str, CardState]()
     answer_rows = []
     for moment, qid, status, exam_id in rows:
         rating = Rating.Good if status == "correct" else Rating.Again

@@ -138,9 +138,11 @@ class Stats:
         data["now"] = self.now.isoformat()
         data["history"] = [{"date": d.date.isoformat(), "answers": d.answers, "correct": d.correct}
                            for d in self.history]
-        for key, rows in (("areas", self.areas), ("topics", self.topics), ("readiness", self.readiness)):
-            for out, row in zip(data[key], rows, strict=True):
-                out["coverage"] = round(row.coverage, 4)
+        coverages = {"areas": [r.coverage for r in self.areas], "topics": [r.coverage for r in self.topics],
+                     "readiness": [r.coverage for r in self.readiness]}
+        for key, values in coverages.items():
+            for out, value in zip(data[key], values, strict=True):
+                out["coverage"] = round(value, 4)
         return data
 
 

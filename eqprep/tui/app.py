@@ -143,7 +143,7 @@ class EqprepApp(App[int]):
 
     def action_command_palette(self) -> None:
         """The command palette, with a Japanese prompt."""
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(CommandPalette(placeholder="コマンドを検索…", id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
