@@ -55,7 +55,7 @@ class EqprepApp(App[int]):
     TITLE = "eqprep"
     BINDINGS = [
         Binding("question_mark", "help", "ヘルプ"),
-        Binding("ctrl+t", "toggle_theme", "テーマ"),
+        Binding("ctrl+t", "toggle_theme", "テーマ", show=False),  # in the help and the palette; keeps footers short
         Binding("ctrl+p", "command_palette", "コマンド", show=False, priority=True),
     ]
 

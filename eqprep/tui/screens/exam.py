@@ -20,7 +20,7 @@ from eqprep.render.text import duration_text
 from eqprep.study.errors import StoreError
 from eqprep.study.exam import default_minutes
 from eqprep.study.exam_session import ExamResult, ExamSession
-from eqprep.render.text import cut, plain_text
+from eqprep.render.text import cut, plain_text, short_title
 from eqprep.study.present import MARKS, exam_report_text, skip_text
 from eqprep.tui.widgets.feedback import Feedback
 from eqprep.tui.screens.dialogs import ConfirmScreen
@@ -334,7 +334,7 @@ class ExamReportScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """The report by area, then the question list."""
-        titles = {nid: note.title for nid, note in self.session.bank.notes.items()}
+        titles = {nid: short_title(note.title) for nid, note in self.session.bank.notes.items()}
         yield Static("模擬試験の結果", classes="title", markup=False)
         with VerticalScroll(id="report-scroll"):
             yield Static(exam_report_text(self.report, titles), id="report", markup=False)
