@@ -97,3 +97,8 @@ def test_anki_cards_have_no_template_blanks_or_backticks() -> None:
         if question.kind == "code_choice" or "`" in question.explanation:
             front, back = card_fields(bank, question)
             assert "{blank}" not in front and "`" not in front + back, question.id
+
+
+def test_line_break_inside_japanese_prose_is_not_a_space() -> None:
+    """A source line break between Japanese characters joins the lines (no stray space mid-sentence)."""
+    assert render_markdown("計算なので、\n形状の読み方。\n\n- 項目\n- 次") == "計算なので、形状の読み方。\n\n- 項目\n- 次"

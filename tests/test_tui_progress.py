@@ -104,3 +104,17 @@ async def test_command_palette_is_japanese(tmp_path: Path) -> None:
         from textual.widgets import Input
 
         assert "コマンドを検索" in app.screen.query_one("CommandInput", Input).placeholder
+
+
+async def test_notes_open_with_the_area_heading_visible_and_titles_whole(tmp_path: Path) -> None:
+    """The topic tree starts at its first area heading and is wide enough for the titles at 120 columns."""
+    from textual.widgets import Tree
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        tree = app.screen.query_one("#topics", Tree)
+        assert tree.scroll_y == 0 and tree.has_focus
+        assert tree.size.width >= 34

@@ -115,6 +115,7 @@ def leftover_macros(latex: str) -> list[str]:
 
 
 _DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
+_JOIN_RE = re.compile(r"(?<=[\u3001\u3002\u3040-\u30ff\u4e00-\u9fff）」])\n(?=[\u3040-\u30ff\u4e00-\u9fff「（])")
 _INLINE_RE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$(?!\$)", re.S)
 
 
@@ -133,6 +134,7 @@ def render_markdown(markdown: str) -> str:
         lines = [render_math(part) for part in re.split(r"\\\\", flat) if part.strip()]
         return "\n\n" + "\n".join(f"    {line}" for line in lines) + "\n\n"
 
-    text = _DISPLAY_RE.sub(display, markdown)
+    text = _JOIN_RE.sub("", markdown)  # a line break inside Japanese prose is not a space
+    text = _DISPLAY_RE.sub(display, text)
     text = _INLINE_RE.sub(lambda m: render_math(m.group(1)).replace(" ", NBSP), text)
     return text.replace(r"\$", "$")

@@ -103,7 +103,15 @@ class NotesScreen(Screen[None]):
             (notes[0].id for notes in self.groups.values()), None)
         if first:
             self.show_note(first)
-        self.query_one("#topics", Tree).focus()
+        tree = self.query_one("#topics", Tree)
+        tree.focus()
+        self.call_after_refresh(self.reveal_area)
+
+    def reveal_area(self) -> None:
+        """Keep the area heading above the first notes in view (the cursor alone scrolls it away)."""
+        tree = self.query_one("#topics", Tree)
+        if tree.cursor_line < tree.scrollable_content_region.height - 1:
+            tree.scroll_home(animate=False)
 
     def show_note(self, note_id: str) -> None:
         """Display one note with math rendered and list its links."""
