@@ -154,3 +154,18 @@ def test_bury_and_suspend_keep_a_question_out_of_todays_review(study: Study) -> 
     assert other not in study.select(mode="review", count=100)
     study.suspend(other, on=False)
     assert other in study.select(mode="review", count=100)
+
+
+def test_recall_from_sql_rows_matches_fsrs(study: Study) -> None:
+    """Statistics compute retrievability from the card's JSON fields; it equals fsrs's own value."""
+    from eqprep.study.stats import recall_of
+
+    for minutes, (qid, text) in enumerate([("3-1-1-q1", "1"), ("3-1-1-q2", "9"), ("3-1-1-q1", "1")]):
+        study.clock.now = T0 + timedelta(days=minutes * 3)  # type: ignore[attr-defined]
+        answer(study, qid, text)
+    later = T0 + timedelta(days=17, hours=5)
+    snapshot = study.store.snapshot(later, 0, later - timedelta(days=112))
+    decay = -study.scheduler.fsrs.parameters[20]
+    for qid, row in snapshot.cards.items():
+        expected = study.scheduler.retrievability(study.store.card(qid), later)
+        assert recall_of(row, later, decay) == pytest.approx(expected, rel=1e-12)

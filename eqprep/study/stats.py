@@ -16,7 +16,7 @@ from fsrs import State
 
 from eqprep.bank.model import AREAS, Bank, Question
 from eqprep.study.service import Study
-from eqprep.study.store import CardState, QuestionTotals
+from eqprep.study.store import CardRow, QuestionTotals
 
 RETENTION_DAYS = 30
 HISTORY_DAYS = 14
@@ -161,9 +161,18 @@ def _streak(days: set[date], today: date) -> int:
     return count
 
 
-def strength(state: CardState, totals: QuestionTotals | None, recall: float) -> float:
+def recall_of(card: CardRow, now: datetime, decay: float) -> float:
+    """FSRS retrievability now (the fsrs formula, on whole elapsed days), without building an fsrs Card."""
+    if card.last_review is None or not card.stability:
+        return 0.0
+    factor = 0.9 ** (1 / decay) - 1
+    elapsed = max(0, (now - card.last_review).days)
+    return float((1 + factor * elapsed / card.stability) ** decay)
+
+
+def strength(state: CardRow, totals: QuestionTotals | None, recall: float) -> float:
     """One studied question's mastery: retrievability × share recalled among its last three graded answers."""
-    if state.card.state in (State.Learning, State.Relearning) and totals and totals.recent.endswith("0"):
+    if state.state in (State.Learning, State.Relearning) and totals and totals.recent.endswith("0"):
         return 0.0  # just missed and not yet relearned
     if totals is None or not totals.recent:
         return recall
@@ -226,10 +235,12 @@ def compute_stats(study: Study) -> Stats:
     snapshot = study.store.snapshot(
         retention_since=now - timedelta(days=RETENTION_DAYS),
         utc_offset_minutes=int(offset.total_seconds() // 60),
+        days_since=day_start - timedelta(days=HEATMAP_DAYS),
     )
     known = {qid: state for qid, state in snapshot.cards.items()
-             if qid in bank.questions and state.card.last_review is not None}  # a buried new card is not "seen"
-    recall = {qid: scheduler.retrievability(state, now) for qid, state in known.items()}
+             if qid in bank.questions and state.last_review is not None}  # a buried new card is not "seen"
+    decay = -scheduler.fsrs.parameters[20]
+    recall = {qid: recall_of(state, now, decay) for qid, state in known.items()}
     strengths = {qid: strength(state, snapshot.totals.get(qid), recall[qid]) for qid, state in known.items()}
     by_area: dict[str, list[str]] = {area: [] for area in AREAS}
     by_topic: dict[str, list[str]] = {}
@@ -253,8 +264,8 @@ def compute_stats(study: Study) -> Stats:
         questions=len(bank.questions),
         seen=len(known),
         answers=snapshot.answers,
-        due_now=sum(1 for s in known.values() if s.card.due <= now),
-        due_today=sum(1 for s in known.values() if s.card.due < day_start + timedelta(days=1)),
+        due_now=sum(1 for s in known.values() if s.due <= now),
+        due_today=sum(1 for s in known.values() if s.due < day_start + timedelta(days=1)),
         new_left_today=max(study.new_per_day - introduced, 0),
         desired_retention=scheduler.fsrs.desired_retention,
         retention=Retention(RETENTION_DAYS, snapshot.rated, snapshot.passed,
@@ -275,7 +286,7 @@ def compute_stats(study: Study) -> Stats:
         history=days[-HISTORY_DAYS:],
         days=days,
         leeches=sorted((LeechRow(s.question_id, s.lapses, s.reps) for s in snapshot.cards.values()
-                        if scheduler.is_leech(s)), key=lambda x: (-x.lapses, x.question_id)),
+                        if s.lapses >= scheduler.leech_threshold), key=lambda x: (-x.lapses, x.question_id)),
         exams=exams,
     )
 

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +62,25 @@ class QuestionTotals:
 
 
 @dataclass(frozen=True)
+class CardRow:
+    """What statistics need of a card, read with SQLite's JSON functions (no fsrs object per card)."""
+
+    question_id: str
+    due: datetime
+    state: int
+    stability: float | None
+    last_review: datetime | None
+    reps: int
+    lapses: int
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """What statistics read, in one consistent transaction, without touching individual answers."""
 
     answers: int
     totals: dict[str, QuestionTotals]
-    cards: dict[str, CardState]
+    cards: dict[str, CardRow]
     days: list[tuple[date, int, int]]
     rated: int
     passed: int
@@ -305,25 +318,33 @@ class Store:
                 " (SELECT group_concat(key || '=' || value, ';') FROM settings)"
             ).fetchone())
 
-    def snapshot(self, retention_since: datetime, utc_offset_minutes: int) -> Snapshot:
-        """Totals, cards, per-day counts (local days at the given UTC offset) and exams, in one transaction."""
+    def snapshot(self, retention_since: datetime, utc_offset_minutes: int, days_since: datetime) -> Snapshot:
+        """Totals, cards, per-day counts (local days at the given UTC offset; from `days_since` on, or all days
+        when the learner studied every day of that window, for the streak) and exams, in one transaction."""
         shift = f"{utc_offset_minutes:+d} minutes"
+        since = days_since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")
         with self._connect() as conn:
             totals = {
                 r["question_id"]: QuestionTotals(r["question_id"], r["answers"], r["graded"], r["correct"],
                                                  from_iso(r["first_at"]), from_iso(r["last_at"]), r["recent"])
                 for r in conn.execute("SELECT * FROM question_totals")
             }
-            cards = {r["question_id"]: _card_from_row(r) for r in conn.execute("SELECT * FROM cards")}
-            days = [
-                (date.fromisoformat(r[0]), int(r[1]), int(r[2]))
+            cards = {
+                r[0]: CardRow(r[0], from_iso(r[1]), int(r[2] or 0), r[3], from_iso(r[4]) if r[4] else None,
+                              int(r[5]), int(r[6]))
                 for r in conn.execute(
-                    "SELECT date(hour || ':00:00', ?) AS day, SUM(answers), SUM(correct) FROM hour_totals"
-                    " GROUP BY day ORDER BY day",
-                    (shift,),
+                    "SELECT question_id, due, json_extract(card, '$.state'), json_extract(card, '$.stability'),"
+                    " json_extract(card, '$.last_review'), reps, lapses FROM cards"
                 )
-                if r[0] is not None
-            ]
+            }
+            day_sql = ("SELECT date(hour || ':00:00', ?) AS day, SUM(answers), SUM(correct) FROM hour_totals"
+                       " WHERE hour >= ? GROUP BY day ORDER BY day")
+            days = [(date.fromisoformat(r[0]), int(r[1]), int(r[2]))
+                    for r in conn.execute(day_sql, (shift, since)) if r[0] is not None]
+            window = (days_since.astimezone(timezone.utc) + timedelta(minutes=utc_offset_minutes)).date()
+            if days and days[0][0] <= window + timedelta(days=1) and _unbroken(days):
+                days = [(date.fromisoformat(r[0]), int(r[1]), int(r[2]))
+                        for r in conn.execute(day_sql, (shift, "")) if r[0] is not None]
             rated, passed = conn.execute(
                 "SELECT COUNT(*), COALESCE(SUM(rating != 1), 0) FROM answers"
                 " WHERE rating IS NOT NULL AND answered_at >= ?",
@@ -472,6 +493,11 @@ class Store:
                 conn.execute(_PUT_SETTING, (row["key"], row["value"]))
                 added["settings"] += 1
         return added
+
+
+def _unbroken(days: list[tuple[date, int, int]]) -> bool:
+    """Every day from the first to the last has answers (a streak may reach further back)."""
+    return (days[-1][0] - days[0][0]).days + 1 == len(days)
 
 
 def _last_review(state: CardState) -> datetime:
