@@ -178,3 +178,17 @@ async def test_unreadable_exam_answer_is_not_counted_as_answered(tmp_path: Path)
         exam.update_status()
         assert "解答済 0" in str(exam.query_one("#status", Static).render())
         assert f"{typed + 1}?" in str(exam.query_one("#navigator", Static).render())
+
+
+async def test_choices_show_their_selection_without_colour(tmp_path: Path) -> None:
+    """The chosen option carries a ▶ mark (a checkbox where several answers may be chosen)."""
+    from eqprep.tui.widgets.question import ChoiceRow
+
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+        screen = await open_quiz(pilot, "act-sigmoid-max")
+        await pilot.press("2")
+        await pilot.pause()
+        rows = {row.number: str(row.render()) for row in screen.query(ChoiceRow)}
+        assert rows[2].startswith("▶ 2.") and rows[1].startswith("  1.")

@@ -58,13 +58,27 @@ def live_feedback(item: Item, text: str) -> tuple[bool, str]:
 
 
 class ChoiceRow(Static):
-    """One numbered option; code options are syntax-highlighted."""
+    """One numbered option; code options are syntax-highlighted. The mark shows the choice without colour:
+    `[x]`/`[ ]` where several answers may be chosen, `▶` on the chosen one otherwise."""
 
-    def __init__(self, number: int, text: str, code: bool) -> None:
-        label = Content(f"{number}. ")
-        body = highlight(text, language="python") if code else Content(render_markdown(text))
-        super().__init__(label + body, markup=False, classes="choice")
+    def __init__(self, number: int, text: str, code: bool, multiple: bool = False) -> None:
+        self.body = highlight(text, language="python") if code else Content(render_markdown(text))
         self.number = number
+        self.multiple = multiple
+        super().__init__(self.label(False), markup=False, classes="choice")
+
+    def label(self, chosen: bool) -> Content:
+        """Mark, number and option text."""
+        if self.multiple:
+            mark = "[x] " if chosen else "[ ] "
+        else:
+            mark = "▶ " if chosen else "  "
+        return Content(f"{mark}{self.number}. ") + self.body
+
+    def mark(self, chosen: bool) -> None:
+        """Show whether this option is chosen (class for colour, mark for monochrome terminals)."""
+        self.set_class(chosen, "-selected")
+        self.update(self.label(chosen))
 
 
 class QuestionView(Vertical):
@@ -92,7 +106,7 @@ class QuestionView(Vertical):
             hint = "正解をすべて選んでください (番号キーで切替)" if self.multiple else self.choice_hint
             yield Static(hint, classes="hint", markup=False)
             for number, text in enumerate(self.item.choices, 1):
-                yield ChoiceRow(number, text, self.kind == "code_choice")
+                yield ChoiceRow(number, text, self.kind == "code_choice", self.multiple)
         else:
             yield Input(placeholder=input_hint(self.item), id="answer", classes="answer")
             yield Static("", id="preview", classes="preview", markup=False)
@@ -112,7 +126,7 @@ class QuestionView(Vertical):
         else:
             self.selected = {number}
         for row in self.query(ChoiceRow):
-            row.set_class(row.number in self.selected, "-selected")
+            row.mark(row.number in self.selected)
         return True
 
     def answer_text(self) -> str:
