@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Markdown, Static
+from textual.widgets import Markdown, OptionList, Static
 
 from eqprep.render.math import render_markdown
 from eqprep.tui.screens.dialogs import ConfirmScreen
@@ -104,10 +104,10 @@ async def test_three_set_mock_exam_and_review(tmp_path: Path) -> None:
         report = app.screen
         assert isinstance(report, ExamReportScreen)
         assert (report.report.total.correct, report.report.total.total) == (SET_QUESTIONS - 1, SET_QUESTIONS)
-        review = str(report.query_one("#review", Static).render())
-        for item in exam.items:
-            assert item.question.id in review
-        assert "set-pool-size" in review and "正解: " in review
+        review = report.query_one("#review", OptionList)  # one row per 小問, the missed one marked
+        rows = [str(review.get_option_at_index(i).prompt) for i in range(review.option_count)]
+        assert len(rows) == SET_QUESTIONS and all("大問" in row for row in rows)
+        assert "―" in rows[-1] and all("◯" in row for row in rows[:-1])
         assert len(app.session.study.store.answers()) == SET_QUESTIONS
 
 

@@ -367,7 +367,8 @@ class ExamReportScreen(Screen[None]):
         for index in shown:
             item, verdict = self.result.items[index], self.result.verdicts[index]
             flag = "⚑" if index in self.flags else " "
-            label = f"{index + 1:>3} {MARKS.get(verdict.status, '?')}{flag} {cut(plain_text(item.prompt), 60)}"
+            group = "大問 " if item.question.group is not None else ""  # a 小問 of a set: reviewed on its own
+            label = f"{index + 1:>3} {MARKS.get(verdict.status, '?')}{flag} {group}{cut(plain_text(item.prompt), 56)}"
             review.add_option(Option(label, id=str(index)))
         if review.option_count:
             review.highlighted = 0
