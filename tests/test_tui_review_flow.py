@@ -159,25 +159,28 @@ async def test_exam_review_lists_answers_filters_and_opens_a_question(tmp_path: 
 
 
 async def test_unreadable_exam_answer_is_not_counted_as_answered(tmp_path: Path) -> None:
-    """A numeric answer that cannot be read shows `?` in the navigator and does not count as answered."""
+    """A typed answer that cannot be read shows `?` in the navigator and does not count as answered
+    (papers are all-choice now, so the exam is built here from a numeric question)."""
+    from eqprep.quiz import make_item
+    from eqprep.study.exam_session import ExamSession
     from eqprep.tui.screens.exam import ExamScreen
-    from tests.tui_support import start_exam
 
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(pilot)
-        exam = await start_exam(pilot, 5)
-        assert isinstance(exam, ExamScreen)
-        typed = next(i for i, item in enumerate(exam.items) if item.question.kind in ("numeric", "parametric"))
-        await exam.show(typed)
-        await pilot.pause()
+        assert app.session is not None
+        bank = app.session.bank
+        items = [make_item(bank.questions[qid], seed=1) for qid in ("cnn-test18", "act-sigmoid-max")]
+        exam = ExamScreen(app.session, ExamSession(app.session.study, items, 5.0))
+        await app.push_screen(exam)
+        await settle(pilot)
         await pilot.press(*type_keys("abc"))
         await pilot.pause()
         exam.save()
         assert exam.answered_count() == (0, 1)
         exam.update_status()
         assert "解答済 0" in str(exam.query_one("#status", Static).render())
-        assert f"{typed + 1}?" in str(exam.query_one("#navigator", Static).render())
+        assert "1?" in str(exam.query_one("#navigator", Static).render())
 
 
 async def test_choices_show_their_selection_without_colour(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import html
 import re
 from pathlib import Path
 
-from eqprep.bank.model import Bank, ParametricQuestion, Question
+from eqprep.bank.model import Bank, CodeChoiceQuestion, ParametricQuestion, Question
 from eqprep.quiz import make_item
 from eqprep.quiz.grade import expected_text
 from eqprep.study.errors import StoreError
