@@ -120,3 +120,40 @@ def test_non_utf8_answers_are_reported_not_crashed(tmp_path: Path, kind: str) ->
     out = proc.stdout.decode("utf-8")
     assert proc.returncode == 0 and b"Traceback" not in proc.stderr
     assert "1/1 問に解答" in out and "記録しました" in out
+
+
+def test_placeholder_format_specs_are_bounded() -> None:
+    from eqprep.bank.params import fill, unsafe_placeholders
+
+    text = fill("{H:>400000000} {H:.999f} {H:d} {H:>8.2f} {H:.3g}", {"H": 3.0})
+    assert text == "3 3 3     3.00 3"
+    assert unsafe_placeholders("{H:>400000000} {H:.999f} {H:.3f}") == ["{H:>400000000}", "{H:.999f}"]
+
+
+def test_check_reports_unbounded_placeholders(content_copy: Path, capsys) -> None:
+    path = content_copy / "questions" / "cnn.toml"
+    text = path.read_text(encoding="utf-8")
+    marker = 'id = "cnn-drill-output"'
+    assert marker in text
+    head, tail = text.split(marker, 1)
+    tail = tail.replace('prompt = "', 'prompt = "{H:>400000000} ', 1)
+    path.write_text(head + marker + tail, encoding="utf-8")
+    assert main(["check", str(content_copy)]) == 1
+    assert "{H:>400000000} の書式は使えません" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "$" + "\\begin{matrix}" * 20_000 + "$",
+        "$\\end{matrix}" + "\\begin{matrix}" * 20_000 + "$",
+        "$$" + "\\begin{matrix} a " * 20_000 + "$$",
+        "$\\begin{matrix} a $ " * 20_000,
+        "x" * 1_000_000,
+    ],
+)
+def test_rendering_is_bounded(markdown: str) -> None:
+    from eqprep.render.math import MAX_RENDER_CHARS, render_markdown
+
+    out = render_markdown(markdown)
+    assert len(out) <= 2 * MAX_RENDER_CHARS

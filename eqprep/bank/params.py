@@ -99,15 +99,29 @@ def format_value(value: float) -> str:
     return f"{value:.4g}"
 
 
+# A format spec of at most 2-digit width and precision (`{H:>8.3f}`); anything else is shown plainly.
+_SAFE_SPEC = re.compile(r"(?:.?[<>^=])?[+\- ]?#?0?\d{0,2}[,_]?(?:\.\d{1,2})?[eEfFgG%]?")
+
+
+def unsafe_placeholders(template: str) -> list[str]:
+    """Placeholders whose format spec is not allowed (too wide, too precise or not a number format)."""
+    return [m.group(0) for m in _PLACEHOLDER.finditer(template) if m.group(2) and not _SAFE_SPEC.fullmatch(m.group(2)[1:])]
+
+
 def fill(template: str, values: Mapping[str, float]) -> str:
-    """Replace `{name}` / `{name:fmt}` for known names only, leaving LaTeX braces alone."""
+    """Replace `{name}` / `{name:fmt}` for known names only, leaving LaTeX braces alone (specs are bounded)."""
 
     def replace(match: re.Match[str]) -> str:
         name, spec = match.group(1), match.group(2)
         if name not in values:
             return match.group(0)
         value = values[name]
-        return format(value, spec[1:]) if spec else format_value(value)
+        if not spec or not _SAFE_SPEC.fullmatch(spec[1:]):
+            return format_value(value)
+        try:
+            return format(value, spec[1:])
+        except ValueError:
+            return format_value(value)
 
     return _PLACEHOLDER.sub(replace, template)
 

@@ -25,7 +25,7 @@ from eqprep.bank.model import (
     within,
 )
 from eqprep.bank.mistakes import check_mistakes
-from eqprep.bank.params import GeneratorError, instantiate
+from eqprep.bank.params import GeneratorError, instantiate, unsafe_placeholders
 from eqprep.bank.rounding import check_rounding
 from eqprep.bank.sandbox import Result, Sandbox
 from eqprep.bank.sets import listing_program, set_problems
@@ -157,6 +157,8 @@ def _question_messages(
         yield f"導出 '{question.derivation}' がありません (content/derivations/)"
     for field in ("prompt", "explanation"):
         text = getattr(question, field)
+        for placeholder in unsafe_placeholders(text) if isinstance(question, ParametricQuestion) else ():
+            yield f"{field} の {placeholder[:40]} の書式は使えません (幅・精度は 2 桁まで、数値の書式だけ)"
         if not text.strip():
             yield f"{field} が空です"
         for message, _ in (*_links_located(text, bank, field), *_math_located(text, field)):

@@ -23,7 +23,14 @@ _SIMPLE = {
     r"\Pr": "Pr", r"\KL": "KL", r"\var": "Var", r"\cov": "Cov", r"\E": "𝔼",
 }
 _ONE_ARG = ("mathrm", "text", "textrm", "textbf", "operatorname", "boldsymbol", "bm", "mbox", "textit", "mathit")
-_ENV_RE = re.compile(r"\\begin\{([pbvBV]?matrix|cases|array|aligned|align\*?)\}(?:\{[^}]*\})?(.*?)\\end\{\1\}", re.S)
+# The body may not contain another \begin, so each match attempt stops at the next one (linear time);
+# nested environments are flattened inside-out by applying it again (_flatten_environments).
+_ENV_RE = re.compile(
+    r"\\begin\{([pbvBV]?matrix|cases|array|aligned|align\*?)\}(?:\{[^}]*\})?((?:(?!\\begin\{).)*?)\\end\{\1\}", re.S
+)
+_ENV_PASSES = 4
+MAX_RENDER_CHARS = 200_000  # longer text is cut before rendering (content files are capped at 4 MB)
+MAX_MATH_CHARS = 2_000  # longer fragments are shown as written (the longest in the content is ~220)
 _TOP_RE = re.compile(r"\^\s*(?:\{\\top\}|\\top|\{T\}|T(?![A-Za-z]))")
 _PRIME_RE = re.compile(r"(?<!\\)'|\^\s*\{\\prime\}|\^\s*\\prime")
 _FUNCS = "log|ln|exp|max|min|argmax|argmin|tanh|sinh|cosh|sin|cos|det|lim|sup|inf"
@@ -92,10 +99,23 @@ def _environment(match: re.Match[str]) -> str:
     return "[" + "; ".join(cells) + "]"
 
 
+def _flatten_environments(text: str) -> str:
+    """Replace matrix/cases/align environments, innermost first, in a few linear passes."""
+    for _ in range(_ENV_PASSES):
+        if "\\begin{" not in text:
+            break
+        text, count = _ENV_RE.subn(_environment, text)
+        if not count:
+            break
+    return text
+
+
 @lru_cache(maxsize=4096)
 def render_math(latex: str) -> str:
     """Convert one LaTeX math fragment to Unicode; unknown macros stay visible as `\\name`."""
-    text = _ENV_RE.sub(_environment, latex.strip())
+    if len(latex) > MAX_MATH_CHARS:  # flatlatex is superlinear; `check` reports the unrendered macros
+        return latex
+    text = _flatten_environments(latex.strip())
     text = _TOP_RE.sub("ᵀ", text)
     text = _PRIME_RE.sub("′", text)
     text = _GLUED_FUNC_RE.sub(r" \\\1", text)
@@ -127,10 +147,12 @@ def math_spans(markdown: str) -> list[str]:
 
 
 def render_markdown(markdown: str) -> str:
-    """Replace `$$..$$` with an indented display line and `$..$` with inline Unicode math (no-break spaces)."""
+    """Replace `$$..$$` with an indented display line and `$..$` with inline Unicode math (no-break spaces, input capped)."""
+    if len(markdown) > MAX_RENDER_CHARS:
+        markdown = markdown[:MAX_RENDER_CHARS] + " …(長すぎるため省略)"
 
     def display(match: re.Match[str]) -> str:
-        flat = _ENV_RE.sub(_environment, match.group(1))
+        flat = _flatten_environments(match.group(1))
         lines = [render_math(part) for part in re.split(r"\\\\", flat) if part.strip()]
         return "\n\n" + "\n".join(f"    {line}" for line in lines) + "\n\n"
 
