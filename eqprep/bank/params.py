@@ -103,9 +103,12 @@ def format_value(value: float) -> str:
 _SAFE_SPEC = re.compile(r"(?:.?[<>^=])?[+\- ]?#?0?\d{0,2}[,_]?(?:\.\d{1,2})?[eEfFgG%]?")
 
 
-def unsafe_placeholders(template: str) -> list[str]:
-    """Placeholders whose format spec is not allowed (too wide, too precise or not a number format)."""
-    return [m.group(0) for m in _PLACEHOLDER.finditer(template) if m.group(2) and not _SAFE_SPEC.fullmatch(m.group(2)[1:])]
+def unsafe_placeholders(template: str, names: set[str]) -> list[str]:
+    """Placeholders of `names` whose format spec is not allowed (too wide, too precise or not a number format)."""
+    return [
+        m.group(0) for m in _PLACEHOLDER.finditer(template)
+        if m.group(1) in names and m.group(2) and not _SAFE_SPEC.fullmatch(m.group(2)[1:])
+    ]
 
 
 def fill(template: str, values: Mapping[str, float]) -> str:

@@ -157,7 +157,7 @@ def _question_messages(
         yield f"導出 '{question.derivation}' がありません (content/derivations/)"
     for field in ("prompt", "explanation"):
         text = getattr(question, field)
-        for placeholder in unsafe_placeholders(text) if isinstance(question, ParametricQuestion) else ():
+        for placeholder in _unsafe_fills(question, text):
             yield f"{field} の {placeholder[:40]} の書式は使えません (幅・精度は 2 桁まで、数値の書式だけ)"
         if not text.strip():
             yield f"{field} が空です"
@@ -171,6 +171,14 @@ def _question_messages(
         yield from checker(question)
     if isinstance(question, NumericQuestion | ExpressionQuestion):
         yield from check_mistakes(question)
+
+
+def _unsafe_fills(question: Question, text: str) -> list[str]:
+    """Placeholders of a parametric question with a format spec that `fill` will not honour."""
+    if not isinstance(question, ParametricQuestion):
+        return []
+    names = {*question.params, *question.let, "answer", *(f"answer{i}" for i in range(1, len(question.answer) + 1))}
+    return unsafe_placeholders(text, names)
 
 
 def _check_choice(q: ChoiceQuestion) -> Iterator[str]:
