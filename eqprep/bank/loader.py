@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from eqprep.bank.model import (
+    FRAMEWORKS,
     KINDS,
     Bank,
     ChoiceQuestion,
@@ -315,7 +316,10 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
         note=raw.get("note"),
         derivation=raw.get("derivation"),
         difficulty=difficulty,
+        framework=raw.get("framework"),
     )
+    if common["framework"] is not None and common["framework"] not in FRAMEWORKS:
+        raise _Invalid(f"framework '{common['framework']}' は不明です ({' / '.join(FRAMEWORKS)})")
     for key in ("source", "note", "derivation"):
         if common[key] is not None and not isinstance(common[key], str):
             raise _Invalid(f"'{key}' は文字列にしてください")

@@ -8,6 +8,14 @@ from pathlib import Path
 
 KINDS = ("choice", "numeric", "expression", "code_choice", "self_graded", "parametric", "combination")
 AREAS = ("応用数学", "機械学習", "深層学習", "開発環境")
+FRAMEWORKS = ("pytorch",)  # framework tracks a question may belong to (TensorFlow is out of scope for now)
+TRACKS = (*FRAMEWORKS, "none")  # the learner's framework setting; "none" leaves framework questions out
+DEFAULT_TRACK = "pytorch"
+
+
+def on_track(question: Question, track: str) -> bool:
+    """True when the question is framework-free or belongs to the learner's framework track."""
+    return question.framework is None or question.framework == track
 
 
 DEFAULT_REL_TOLERANCE = 0.005
@@ -126,6 +134,7 @@ class Question:
     derivation: str | None = None
     difficulty: int = 2
     group: QuestionSet | None = None  # the 大問 this 小問 belongs to (None for a lone question)
+    framework: str | None = None  # "pytorch": its code runs with that framework (verified when installed)
 
     @property
     def note_id(self) -> str:

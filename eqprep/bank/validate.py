@@ -62,7 +62,8 @@ def validate(
     otherwise each code_choice question is appended to `skipped` instead.
     """
     trusted = is_bundled(bank) if trust is None else trust
-    code_questions = [q for q in bank.questions.values() if isinstance(q, CodeChoiceQuestion)]
+    # framework (PyTorch) questions run in their own sandbox with the framework, see bank.framework
+    code_questions = [q for q in bank.questions.values() if isinstance(q, CodeChoiceQuestion) and not q.framework]
     runs: dict[str, list[tuple[str, Future[Result]]]] = {}
     listings: dict[str, Future[Result]] = {}
     with Sandbox({"np": "numpy"}, CODE_LIMITS, prelude=PRELUDE) as box:
@@ -163,6 +164,8 @@ def _question_messages(
             yield f"{field} が空です"
         for message, _ in (*_links_located(text, bank, field), *_math_located(text, field)):
             yield message
+    if question.framework and not isinstance(question, CodeChoiceQuestion):
+        yield f"framework '{question.framework}' の問題は実行して検証できるよう code_choice で書いてください"
     if isinstance(question, CodeChoiceQuestion):
         yield from _check_code(question, runs)
         return

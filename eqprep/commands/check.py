@@ -12,7 +12,8 @@ from typing import Any
 from eqprep.bank import Bank, Problem, load_bank
 from eqprep.bank.counts import content_counts
 from eqprep.bank.coverage import MIN_OPTION_QUESTIONS, MIN_QUESTIONS, CoverageRow, coverage
-from eqprep.bank.validate import validate
+from eqprep.bank.framework import INSTALL_HINT, FrameworkReport, verify_framework_questions
+from eqprep.bank.validate import is_bundled, validate
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,6 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="パックのコード (code_choice の選択肢) をサンドボックスで実行して検証する (同梱コンテンツは常に実行)。"
         "信頼できる作者のパックにだけ使う (docs/security.md)",
+    )
+    parser.add_argument(
+        "--require-torch",
+        action="store_true",
+        help="PyTorch の問題を 1 問でも検証できなければ (torch がない場合も) 終了コード 1",
     )
     parser.add_argument("--json", action="store_true",
                         help="結果を 1 つの JSON オブジェクトで出力する (件数、大問・組み合わせ・コード大問の数、"
@@ -59,17 +65,31 @@ def _print_counts(counts: dict[str, Any]) -> None:
     )
 
 
+def _framework_lines(report: FrameworkReport) -> list[str]:
+    """What was and was not verified with the framework, in Japanese."""
+    total = sum(len(ids) for ids in report.questions.values())
+    if not total:
+        return []
+    if report.reason:
+        return [f"PyTorch の問題 {total} 問は未検証です: {report.reason}"]
+    lines = [f"PyTorch の問題 {len(report.verified)}/{total} 問を torch で実行して検証しました"]
+    if report.unverified:
+        lines.append(f"未検証: {', '.join(sorted(report.unverified))}")
+    return lines
+
+
 def _print_json(bank: Bank, problems: list[Problem], rows: list[CoverageRow] | None,
-                skipped: list[Problem]) -> int:
+                skipped: list[Problem], framework: FrameworkReport, unverified_fails: bool) -> int:
     """One JSON object: the bank's counts, the problems and (with --coverage) the syllabus rows and gaps."""
     gaps = [row for row in rows or [] if not row.ok]
     report = content_counts(bank)
     report["problems"] = [str(p) for p in problems]
     report["skipped"] = [p.qid for p in skipped]
+    report["framework"] = framework.summary()
     if rows is not None:
         report["coverage"] = [asdict(row) | {"ok": row.ok} for row in rows]
         report["gaps"] = [row.item_id for row in gaps]
-    report["ok"] = not problems and not gaps
+    report["ok"] = not problems and not gaps and not unverified_fails
     print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0 if report["ok"] else 1
 
@@ -79,9 +99,12 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     bank = load_bank(args.path)
     skipped: list[Problem] = []
-    problems = validate(bank, trust=args.trust or None, skipped=skipped)
+    framework = verify_framework_questions(bank, trusted=bool(args.trust) or is_bundled(bank))
+    problems = validate(bank, trust=args.trust or None, skipped=skipped) + framework.problems
+    unverified_fails = bool(args.require_torch and framework.unverified)
     if getattr(args, "json", False):
-        return _print_json(bank, problems, coverage(bank) if args.coverage else None, skipped)
+        rows = coverage(bank) if args.coverage else None
+        return _print_json(bank, problems, rows, skipped, framework, unverified_fails)
     for problem in problems:
         print(problem)
     if skipped:
@@ -93,12 +116,16 @@ def run(args: argparse.Namespace) -> int:
         _print_counts(content_counts(bank))
     for gap in gaps:
         print(f"カバー不足: {gap}")
+    for line in _framework_lines(framework):
+        print(line)
     kinds = Counter(q.kind for q in bank.questions.values())
     summary = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
     elapsed = time.perf_counter() - start
     print(f"ノート {len(bank.notes)} 件、問題 {len(bank.questions)} 問 ({summary})、大問 {len(bank.sets)}、{elapsed:.1f} 秒")
-    if problems or gaps:
-        print(f"問題点 {len(problems) + len(gaps)} 件")
+    if unverified_fails:
+        print(f"--require-torch: PyTorch の問題 {len(framework.unverified)} 問が未検証です ({INSTALL_HINT})")
+    if problems or gaps or unverified_fails:
+        print(f"問題点 {len(problems) + len(gaps) + int(unverified_fails)} 件")
         return 1
     print("問題なし")
     return 0

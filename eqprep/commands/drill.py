@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import random
 
+from eqprep.bank.model import TRACKS
 from eqprep.commands._args import finite_float, non_negative_int, positive_int
 from eqprep.commands._terminal import (
     Reader,
@@ -41,6 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--seed", type=non_negative_int, help="乱数シード (同じシードで同じ出題・数値)")
     parser.add_argument("--desired-retention", type=finite_float, metavar="R", help="目標保持率 0.70〜0.97 を設定して保存")
     parser.add_argument("--new-per-day", type=non_negative_int, metavar="N", help="1 日の新規問題数を設定して保存")
+    parser.add_argument("--framework", choices=TRACKS,
+                        help="フレームワークの問題: pytorch (既定) で出題、none で出さない。設定して保存")
     add_common_arguments(parser)
     parser.set_defaults(func=run, mode=None)
 
@@ -53,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
             study.set_desired_retention(args.desired_retention)
         if args.new_per_day is not None:
             study.set_new_per_day(args.new_per_day)
+        if args.framework is not None:
+            study.set_framework(args.framework)
         filters = Filters(args.topic, args.area, args.tag, args.kind, args.source)
         mode = args.mode or ("drill" if filters != Filters() else "review")
         questions = study.select(filters, mode=mode, count=args.count, seed=args.seed)

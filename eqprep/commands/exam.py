@@ -7,6 +7,7 @@ import json
 import random
 
 from eqprep.bank import load_bank
+from eqprep.bank.model import TRACKS
 from eqprep.commands._args import non_negative_int, positive_float, positive_int
 from eqprep.commands._terminal import add_common_arguments, fail, open_study, read_line, say, show_item, warn_skip
 from eqprep.study.errors import StoreError
@@ -27,6 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--json", action="store_true", help="成績を JSON でも出力する (--paper では問題用紙を JSON で)")
     parser.add_argument("--paper", action="store_true",
                         help="解答せずに、出題する問題用紙 (id、大問、分野、問題文、選択肢。正解なし) を表示する")
+    parser.add_argument("--framework", choices=TRACKS,
+                        help="フレームワークの問題: pytorch (既定) で約 1 割を出題、none で出さない。設定して保存")
     add_common_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -39,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
         return _print_paper(args)
     try:
         study = open_study(args)
+        if args.framework is not None:
+            study.set_framework(args.framework)
     except StoreError as exc:
         return fail(exc)
     rng = random.Random(args.seed)

@@ -8,11 +8,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from eqprep.bank.exam_form import exam_ready, exam_version
-from eqprep.bank.model import AREAS, Bank, CodeChoiceQuestion, Question
+from eqprep.bank.model import AREAS, DEFAULT_TRACK, Bank, CodeChoiceQuestion, Question, on_track
 from eqprep.render.math import render_markdown
 
 FULL_COUNT = 100
 FULL_MINUTES = 120.0
+# Share of framework (PyTorch) questions in a paper. JDLA publishes no figure; this is our estimate from
+# candidates' reports of a handful of framework code questions per sitting (about 10 of 100).
+FRAMEWORK_SHARE = 0.10
 
 
 def default_minutes(count: int) -> float:
@@ -85,7 +88,7 @@ def _units(bank: Bank, framework: str) -> dict[str, tuple[list[list[Question]], 
         if subs:
             pools.setdefault(bank.area_of(subs[0]), ([], []))[0].append(subs)
     for q in bank.questions.values():
-        if q.group is None and _eligible(bank, q):
+        if q.group is None and not q.framework and _eligible(bank, q):
             pools.setdefault(bank.area_of(q), ([], []))[1].append(q)
     return pools
 
@@ -106,17 +109,24 @@ def _fill(sets: list[list[Question]], lone: list[Question], quota: int, rng: ran
 
 
 def assemble_exam(bank: Bank, count: int = FULL_COUNT, seed: int | None = None,
-                  framework: str = "pytorch") -> list[Question]:
+                  framework: str = DEFAULT_TRACK) -> list[Question]:
     """Questions for a mock exam in their exam form (every one a single-answer 4-6 option choice),
-    grouped by area in report order (応用数学 → 開発環境), each 大問's 小問 together and in order."""
+    grouped by area in report order (応用数学 → 開発環境), each 大問's 小問 together and in order.
+
+    With a framework track on, about FRAMEWORK_SHARE of the paper are that framework's lone questions.
+    """
     rng = random.Random(seed)
+    lone_framework = [q for q in bank.questions.values()
+                      if q.group is None and q.framework and on_track(q, framework) and _eligible(bank, q)]
+    picked = _spread(lone_framework, rng)[: min(len(lone_framework), round(count * FRAMEWORK_SHARE))]
     pools = _units(bank, framework)
     available = {a: sum(map(len, sets)) + len(lone) for a, (sets, lone) in pools.items() if a in AREAS}
-    share = quotas(area_weights(bank), available, count)
+    share = quotas(area_weights(bank), available, count - len(picked))
     paper: list[Question] = []
     for area in AREAS:
         sets, lone = pools[area]
-        for question in _fill(sets, lone, share[area], rng):
+        extra = [q for q in picked if bank.area_of(q) == area]
+        for question in _fill(sets, lone, share[area], rng) + extra:
             version = exam_version(question, rng.randrange(2**31))
             if version is not None:
                 paper.append(version)

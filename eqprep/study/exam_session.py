@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from eqprep.bank.model import DEFAULT_TRACK
 from eqprep.study.exam import ExamReport, assemble_exam, build_report, default_minutes
 from eqprep.study.policy import judge
 
@@ -36,12 +37,13 @@ class ExamResult:
 
 
 def paper_items(bank: Bank, count: int, seed: int | None, seeds: Callable[[], int],
-                on_skip: Callable[[Question, str], None] = lambda q, e: None) -> list[Item]:
+                on_skip: Callable[[Question, str], None] = lambda q, e: None,
+                framework: str = DEFAULT_TRACK) -> list[Item]:
     """The items of a paper in order (also printed by `exam --paper`); unbuildable content is skipped and reported."""
     from eqprep.quiz import make_item
 
     items: list[Item] = []
-    for question in assemble_exam(bank, count, seed):
+    for question in assemble_exam(bank, count, seed, framework):
         item_seed = seeds()
         try:
             items.append(make_item(question, seed=item_seed))
@@ -76,7 +78,7 @@ class ExamSession:
                minutes: float | None = None, on_skip: Callable[[Question, str], None] = lambda q, e: None,
                timer: Timer | None = None) -> ExamSession:
         """Assemble a paper of `count` questions (content that cannot build an item is skipped and reported)."""
-        items = paper_items(study.bank, count, seed, seeds, on_skip)
+        items = paper_items(study.bank, count, seed, seeds, on_skip, study.framework)
         limit = minutes if minutes is not None else default_minutes(len(items))
         return cls(study, items, limit, seed, timer)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from eqprep.bank.model import Bank, Question
+from eqprep.bank.model import DEFAULT_TRACK, Bank, Question, on_track
 from eqprep.study.order import new_question_order
 from eqprep.study.store import CardState
 
@@ -16,13 +16,14 @@ MODES = ("review", "due", "new", "drill", "weak")
 
 @dataclass(frozen=True)
 class Filters:
-    """Narrow the bank: topic (note id), syllabus area, syllabus tag, kind, source prefix."""
+    """Narrow the bank: topic (note id), syllabus area, syllabus tag, kind, source prefix, framework."""
 
     topic: str | None = None
     area: str | None = None
     tag: str | None = None
     kind: str | None = None
     source: str | None = None
+    framework: str | None = None
 
     def matches(self, bank: Bank, question: Question) -> bool:
         """True when the question passes every given filter."""
@@ -32,6 +33,7 @@ class Filters:
             and (self.tag is None or self.tag in question.tags)
             and (self.kind is None or question.kind == self.kind)
             and (self.source is None or (question.source or "").startswith(self.source))
+            and (self.framework is None or question.framework == self.framework)
         )
 
 
@@ -46,11 +48,12 @@ def select_questions(
     count: int = 20,
     new_left: int = 20,
     seed: int | None = None,
+    track: str = DEFAULT_TRACK,
 ) -> list[Question]:
     """Pick up to `count` questions for a session (see docs/study.md for the meaning of each mode)."""
     if mode not in MODES:
         raise ValueError(f"不明なモード: {mode} (使えるもの: {', '.join(MODES)})")
-    pool = [q for q in bank.questions.values() if filters.matches(bank, q)]
+    pool = [q for q in bank.questions.values() if on_track(q, track) and filters.matches(bank, q)]
     seen = [q for q in pool if q.id in cards]
     due = sorted(
         (q for q in seen if cards[q.id].card.due <= now),

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from fsrs import Card, Rating
 
 from eqprep.bank import load_bank
-from eqprep.bank.model import Bank, Question
+from eqprep.bank.model import DEFAULT_TRACK, TRACKS, Bank, Question
 from eqprep.paths import data_dir as resolve_data_dir
 from eqprep.study.scheduling import (
     DEFAULT_LEECH_THRESHOLD,
@@ -89,6 +89,9 @@ class Study:
         self.clock = clock
         self.tz = tz
         settings = store.settings()
+        self.framework = settings.get("framework", DEFAULT_TRACK)
+        if self.framework not in TRACKS:
+            self.framework = DEFAULT_TRACK
         try:
             self.new_per_day = int(settings.get("new_per_day", DEFAULT_NEW_PER_DAY))
             self.scheduler = StudyScheduler(
@@ -115,6 +118,13 @@ class Study:
             raise ValueError("1 日の新規問題数は 0 以上で指定してください。")
         self.store.set_setting("new_per_day", str(int(value)))
         self.new_per_day = int(value)
+
+    def set_framework(self, track: str) -> None:
+        """Persist the framework track: "pytorch" (framework questions included) or "none"."""
+        if track not in TRACKS:
+            raise ValueError(f"フレームワークは {' / '.join(TRACKS)} のいずれかで指定してください。")
+        self.store.set_setting("framework", track)
+        self.framework = track
 
     # --- recording ---------------------------------------------------------------------------
 
@@ -219,6 +229,7 @@ class Study:
             count=count + len(suspended),
             new_left=self.new_left_today(),
             seed=seed,
+            track=self.framework,
         )
         return [q for q in chosen if q.id not in suspended][: max(count, 0)]
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from fsrs import Card
 
+from eqprep.bank.model import TRACKS
 from eqprep.study.errors import StoreError
 from eqprep.study.store import Store
 
@@ -138,6 +139,7 @@ SETTING_RULES: dict[str, tuple[Callable[[str], bool], str]] = {
     "new_per_day": (_int_text(0), "0 以上の整数"),
     "leech_threshold": (_int_text(1), "1 以上の整数"),
     "exam_date": (_date_text, "YYYY-MM-DD の日付"),
+    "framework": (lambda v: v in TRACKS, " / ".join(TRACKS)),
 }
 _FIELD_RULES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
     "answers": {

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from eqprep.study.stats import Stats
 
 EXAM_DATE_KEY = "exam_date"
+TRACK_NAMES = {"pytorch": "PyTorch", "none": "なし (フレームワークの問題を出さない)"}
 STATS_MAX_AGE = timedelta(minutes=1)  # due counts move with the clock even when nothing was recorded
 
 

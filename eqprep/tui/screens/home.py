@@ -80,6 +80,8 @@ class HomeScreen(Screen[None]):
         Binding("w", "open('workbench')", "導出", show=False),
         Binding("m", "open('demos')", "デモ", show=False),
         Binding("t", "open('exam_date')", "試験日", show=False),
+        Binding("p", "open('pytorch')", "PyTorch", show=False),
+        Binding("f", "open('framework')", "フレームワーク", show=False),
     ]
 
     def compose(self) -> ComposeResult:

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
+from eqprep.tui.session import TRACK_NAMES
+
 if TYPE_CHECKING:
     from eqprep.tui.app import EqprepApp
 
@@ -22,6 +24,8 @@ TITLES: dict[str, tuple[str, str]] = {
     "workbench": ("導出ワークベンチ", "1 行ずつ式変形を検査"),
     "demos": ("学習デモ", "NumPy の学習をライブで見る"),
     "exam_date": ("試験日を設定", "ホームのカウントダウン"),
+    "pytorch": ("PyTorch ドリル", "フレームワーク (PyTorch) の問題だけを解く"),
+    "framework": ("フレームワークの切り替え", "PyTorch の問題を出題する / しない"),
     "help": ("ヘルプ", "キー操作の一覧"),
 }
 WITHOUT_SESSION = frozenset({"help", "demos"})
@@ -49,6 +53,24 @@ def build(name: str, app: EqprepApp) -> Screen[object] | None:
                        markup=False)
             return None
         return QuizScreen(session, questions, TITLES[name][0])
+    if name == "pytorch":
+        from eqprep.study.selection import Filters
+        from eqprep.tui.screens.quiz import QuizScreen
+
+        if session.study.framework == "none":
+            app.notify("フレームワークの問題は出題しない設定です (f で PyTorch に切り替え)。", markup=False)
+            return None
+        filters = Filters(framework=session.study.framework)
+        questions = session.study.select(filters, mode="drill", count=DRILL_COUNT, seed=session.config.seed)
+        return QuizScreen(session, questions, TITLES[name][0]) if questions else None
+    if name == "framework":
+        track = "none" if session.study.framework == "pytorch" else "pytorch"
+        session.study.set_framework(track)
+        app.notify(f"フレームワーク: {TRACK_NAMES[track]}", markup=False)
+        refresh = getattr(app.screen, "refresh_data", None)
+        if callable(refresh):
+            refresh()
+        return None
     if name == "notes":
         from eqprep.tui.screens.notes import NotesScreen
 
