@@ -99,10 +99,10 @@ def test_without_torch_check_lists_unverified_and_passes(
     _add(content_copy, GOOD)
     monkeypatch.setattr(fw, "torch_available", lambda: False)
     monkeypatch.setattr(fw, "run_jobs", lambda jobs: pytest.fail("no framework code may run without torch"))
-    assert main(["check", str(content_copy)]) == 0
+    assert main(["check", str(content_copy), "--trust"]) == 0
     out = capsys.readouterr().out
     assert "未検証" in out and fw.INSTALL_HINT in out and "問題なし" in out
-    assert main(["check", str(content_copy), "--require-torch"]) == 1
+    assert main(["check", str(content_copy), "--trust", "--require-torch"]) == 1
     assert "--require-torch" in capsys.readouterr().out
 
 
@@ -111,7 +111,7 @@ def test_coverage_json_reports_the_framework_object(
 ) -> None:
     _add(content_copy, GOOD)
     monkeypatch.setattr(fw, "torch_available", lambda: False)
-    main(["check", str(content_copy), "--coverage", "--json"])
+    main(["check", str(content_copy), "--trust", "--coverage", "--json"])
     data = json.loads(capsys.readouterr().out)
     assert data["framework"] == {"pytorch": 1, "unverified": 1}
     assert {row["item_id"] for row in data["coverage"]} >= {"3-4-1"}
@@ -137,13 +137,13 @@ def test_with_torch_exactly_the_key_must_pass(
     messages = {p.qid: p.message for p in report.problems}
     assert "'3.0'" in messages["pt-weak"] and "check を強く" in messages["pt-weak"]
     assert "正解の選択肢" in messages["pt-broken-key"]
-    assert main(["check", str(content_copy), "--require-torch"]) == 1
+    assert main(["check", str(content_copy), "--trust", "--require-torch"]) == 1
 
 
 def test_with_torch_the_clean_tree_verifies(content_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("torch")
     _add(content_copy, GOOD)
-    assert main(["check", str(content_copy), "--require-torch", "--json"]) == 0
+    assert main(["check", str(content_copy), "--trust", "--require-torch", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["framework"] == {"pytorch": 1, "unverified": 0} and data["ok"] is True
 
@@ -161,3 +161,14 @@ def test_each_option_starts_with_clean_global_torch_state() -> None:
     needs_grad = fw.Job("", "w = {blank}", "torch.ones(2, requires_grad=True)",
                         "(w * 3).sum().backward()\nassert w.grad.tolist() == [3.0, 3.0] and w.dtype == torch.float32")
     assert [r.ok for r in fw.run_jobs([grad_off, needs_grad])] == [True, True]
+
+
+def test_untrusted_pack_code_is_not_run(content_copy: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A pack's PyTorch code runs only with --trust, like its NumPy code; otherwise it is listed as unverified."""
+    _add(content_copy, GOOD)
+    monkeypatch.setattr(fw, "run_jobs", lambda jobs: pytest.fail("untrusted code must not run"))
+    assert main(["check", str(content_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "PyTorch の問題 1 問は未検証です" in out and "--trust" in out
+    assert main(["check", str(content_copy), "--require-torch"]) == 1

@@ -14,7 +14,14 @@ INSTALL_HINT = 'pip install -e ".[torch]"'
 TORCH_MODULES = {"np": "numpy", "torch": "torch", "nn": "torch.nn", "F": "torch.nn.functional"}
 # torch jobs build real models (the course's AlexNet has 61M parameters), so they get more than NumPy jobs
 TORCH_LIMITS = Limits(cpu_seconds=60.0, wall_seconds=180.0, memory_bytes=4 * 1024**3, start_seconds=300.0)
-TORCH_PRELUDE = "torch.set_num_threads(1)\nnp.seterr(all='ignore')"
+# preloaded once per server: the torch APIs the questions use, and the libraries torch imports lazily (torch.optim
+# pulls in SymPy), so a job never pays for (or is refused) those imports
+TORCH_PRELUDE = """
+import sympy, torch._dynamo, torch.optim, torch.utils.data, torch.nn.utils.prune, torch.ao.quantization
+torch.set_num_threads(1)
+np.seterr(all='ignore')
+"""
+_LAZY_IMPORTS = ("sympy", "mpmath")
 _SEEDED = "torch.manual_seed(0)\nnp.random.seed(0)\n"  # every option sees the same random numbers
 
 
@@ -65,7 +72,7 @@ def run_jobs(jobs: Sequence[Job], workers: int = 2) -> list[Result]:
     """Run each job in the sandbox with torch preloaded (a fresh limited fork per job; never in this process)."""
     if not jobs:
         return []
-    with Sandbox(TORCH_MODULES, TORCH_LIMITS, workers=workers, prelude=TORCH_PRELUDE) as box:
+    with Sandbox(TORCH_MODULES, TORCH_LIMITS, workers=workers, allow_imports=_LAZY_IMPORTS, prelude=TORCH_PRELUDE) as box:
         futures = [box.submit(job.program(), "<framework_code_choice>") for job in jobs]
         return [f.result() for f in futures]
 
