@@ -73,8 +73,8 @@ def test_optimizer_matches_torch_over_200_steps(name: str) -> None:
         for k, tensor in tensors.items():
             tensor.grad = _t(grads[k])
         reference.step()
-        for k in params:
-            _close(params[k], tensors[k])
+        for k, value in params.items():
+            _close(value, tensors[k])
     assert not np.allclose(params["W"], np.random.default_rng(0).normal(size=(5, 4)))  # it really moved
 
 
