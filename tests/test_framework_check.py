@@ -19,7 +19,7 @@ topic = "cnn"
 kind = "code_choice"
 framework = "pytorch"
 tags = ["3-4-1"]
-prompt = "形を選べ"
+prompt = "(あ) に入る形を選べ"
 template = """
 h = nn.Conv2d(3, 8, 3)(torch.zeros(1, 3, 10, 10))
 assert tuple(h.shape) == {blank}
@@ -37,7 +37,7 @@ topic = "cnn"
 kind = "code_choice"
 framework = "pytorch"
 tags = ["3-4-1"]
-prompt = "和を選べ"
+prompt = "(あ) に入る和を選べ"
 template = "s = {blank}"
 choices = ["torch.ones(3).sum().item()", "3.0", "torch.zeros(3).sum().item()"]
 answer = "torch.ones(3).sum().item()"
@@ -52,7 +52,7 @@ topic = "cnn"
 kind = "code_choice"
 framework = "pytorch"
 tags = ["3-4-1"]
-prompt = "形を選べ"
+prompt = "(あ) に入る形を選べ"
 template = "y = {blank}"
 choices = ["torch.ones(2, 2).T.shape", "torch.ones(2, 3).shape"]
 answer = "torch.ones(2, 2).T.shape"

@@ -25,7 +25,7 @@ topic = "cnn"
 kind = "code_choice"
 framework = "pytorch"
 tags = ["3-4-1"]
-prompt = "形を選べ ({n})"
+prompt = "(あ) に入る形を選べ ({n})"
 template = "h = nn.Conv2d(3, 8, 3)(torch.zeros(1, 3, 10, 10))\\nassert tuple(h.shape) == {{blank}}"
 choices = ["(1, 8, 8, 8)", "(1, 8, 10, 10)"]
 answer = "(1, 8, 8, 8)"
@@ -44,7 +44,7 @@ def content(content_copy: Path) -> Path:
 
 def _code(qid: str, area_tag: str, framework: str | None) -> Question:
     return CodeChoiceQuestion(id=qid, topic="t", kind="code_choice", prompt="p", explanation="e", tags=(area_tag,),
-                              path=Path("x"), framework=framework, template="x = {blank}", choices=("1", "2"),
+                              path=Path("x"), framework=framework, template="x = {blank}", choices=("1", "2", "3", "4"),
                               answer="1", check="assert x == 1")
 
 
@@ -61,7 +61,7 @@ def test_exam_share_of_framework_questions_follows_the_track() -> None:
     paper = assemble_exam(bank, 100, seed=1)
     assert len(paper) == 100 == len({q.id for q in paper})
     assert sum(1 for q in paper if q.framework) == round(100 * FRAMEWORK_SHARE) == 10
-    off = assemble_exam(bank, 100, seed=1, track="none")
+    off = assemble_exam(bank, 100, seed=1, framework="none")
     assert len(off) == 100 and not any(q.framework for q in off)
     areas = [bank.area_of(q) for q in paper]
     assert areas == sorted(areas, key=["応用数学", "機械学習", "深層学習", "開発環境"].index)
