@@ -10,8 +10,8 @@ import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 
-from eqprep import __version__
 import eqprep.commands
+from eqprep import __version__
 from eqprep.commands._args import nonempty_path
 from eqprep.render.safe import CleanWriter
 
@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"eqprep {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(eqprep.commands.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):  # shared helpers (terminal I/O), not subcommands
+        if info.name.startswith("_"):  # shared helpers (terminal I/O, argument types), not subcommands
             continue
         module = importlib.import_module(f"eqprep.commands.{info.name}")
         module.register(sub)

@@ -8,8 +8,21 @@ import pytest
 from eqprep.engine.fused import ConvPoolRelu
 from eqprep.engine.gradcheck import numerical_gradient, relative_error
 from eqprep.engine.layers import (
-    Affine, AvgPooling, BatchNormalization, Convolution, Dropout, Flatten, LeakyRelu,
-    MeanSquaredError, Pooling, Relu, Sigmoid, SoftmaxWithLoss, Tanh, col2im, im2col,
+    Affine,
+    AvgPooling,
+    BatchNormalization,
+    Convolution,
+    Dropout,
+    Flatten,
+    LeakyRelu,
+    MeanSquaredError,
+    Pooling,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+    col2im,
+    im2col,
 )
 
 TOL = 1e-6

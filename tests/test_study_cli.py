@@ -46,7 +46,7 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
                    for i in range(BASICS))
     text += ('[[question]]\nid = "basics-essay"\ntopic = "essay"\nkind = "self_graded"\ntags = ["3-1-1"]\n'
              'prompt = "説明せよ"\nanswer = "模範解答"\nkey_points = ["要点"]\nexplanation = "解説"\n\n')
-    for area, tag in AREAS.items():
+    for tag in AREAS.values():
         text += "".join(_numeric(f"{tag}-x{i}", f"topic-{tag}", tag, i + 1) for i in range(PER_AREA))
     (root / "questions" / "q.toml").write_text(text, encoding="utf-8")
     bank = load_bank(root)

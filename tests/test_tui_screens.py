@@ -6,8 +6,8 @@ from pathlib import Path
 
 from textual.widgets import Input, Markdown, OptionList, Static, TextArea
 
-from eqprep.tui.screens.dialogs import ConfirmScreen, ExamDateScreen
 from eqprep.tui.screens.demos import DemosScreen
+from eqprep.tui.screens.dialogs import ConfirmScreen, ExamDateScreen
 from eqprep.tui.screens.exam import ExamReportScreen, ExamSetupScreen
 from eqprep.tui.screens.help import HelpScreen
 from eqprep.tui.screens.home import HomeScreen

@@ -7,6 +7,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from eqprep.bank.cache import ParseCache
 from eqprep.bank.model import (
     FRAMEWORKS,
     KINDS,
@@ -24,7 +25,6 @@ from eqprep.bank.model import (
     SelfGradedQuestion,
     SyllabusItem,
 )
-from eqprep.bank.cache import ParseCache
 from eqprep.bank.packfiles import PackReader, parse_toml
 from eqprep.paths import content_root
 from eqprep.render.safe import clean_tree
@@ -234,7 +234,7 @@ def _number(raw: dict[str, Any], key: str, default: float) -> float:
 def _numbers(raw: dict[str, Any], key: str) -> tuple[float, ...]:
     """One number or a list of numbers."""
     value = raw.get(key)
-    values = value if isinstance(value, list) else [value]
+    values: list[Any] = value if isinstance(value, list) else [value]
     if value is None or not values or not all(_is_number(v) for v in values):
         raise _Invalid(f"'{key}' は数値 (または数値のリスト) にしてください")
     return tuple(float(v) for v in values)

@@ -11,6 +11,7 @@ from pathlib import Path
 from eqprep.bank.codecheck import CODE_LIMITS, PRELUDE, failure, option_program
 from eqprep.bank.combination import check_combination
 from eqprep.bank.formula import FormulaError, evaluate, names_in
+from eqprep.bank.mistakes import check_mistakes
 from eqprep.bank.model import (
     Bank,
     ChoiceQuestion,
@@ -24,7 +25,6 @@ from eqprep.bank.model import (
     SelfGradedQuestion,
     within,
 )
-from eqprep.bank.mistakes import check_mistakes
 from eqprep.bank.params import GeneratorError, instantiate, unsafe_placeholders
 from eqprep.bank.rounding import check_rounding
 from eqprep.bank.sandbox import Result, Sandbox

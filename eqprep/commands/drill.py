@@ -25,7 +25,7 @@ from eqprep.study.review import Answer, ReviewSession
 from eqprep.study.selection import Filters
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the drill subcommand."""
     parser = subparsers.add_parser("drill", help="端末で問題を解く (復習・新規・絞り込み)",
                                    description="標準入力から解答を読み、採点して学習履歴に記録します。")

@@ -10,15 +10,15 @@ from eqprep.bank import load_bank
 from eqprep.bank.model import TRACKS
 from eqprep.commands._args import non_negative_int, positive_float, positive_int
 from eqprep.commands._terminal import add_common_arguments, fail, open_study, read_line, say, show_item, warn_skip
-from eqprep.study.errors import StoreError
 from eqprep.quiz import Item
 from eqprep.render.text import duration_text
+from eqprep.study.errors import StoreError
 from eqprep.study.exam import FULL_COUNT, paper_entry
 from eqprep.study.exam_session import ExamSession, paper_items
 from eqprep.study.present import answer_review_lines, exam_report_text
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the exam subcommand."""
     parser = subparsers.add_parser("exam", help="模擬試験 (既定 100 問 120 分)",
                                    description="4 分野から試験の比率で出題し、終了後に分野別の成績を表示します。")

@@ -10,7 +10,7 @@ from eqprep.study.errors import StoreError
 from eqprep.study.transfer import export_json
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the export subcommand."""
     parser = subparsers.add_parser("export", help="学習履歴を JSON に / 問題集を Anki (.apkg) に書き出す")
     target = parser.add_mutually_exclusive_group(required=True)

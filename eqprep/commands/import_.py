@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from eqprep.paths import data_dir
 from eqprep.commands._terminal import fail
+from eqprep.paths import data_dir
 from eqprep.study.errors import StoreError
 from eqprep.study.store import Store
 from eqprep.study.transfer import import_json
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the import subcommand."""
     parser = subparsers.add_parser("import", help="JSON の学習履歴を取り込む (既存の履歴とマージ)")
     parser.add_argument("--json", metavar="FILE", required=True, help="eqprep export --json で作ったファイル")

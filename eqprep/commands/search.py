@@ -7,8 +7,8 @@ import json
 from dataclasses import asdict
 
 from eqprep.bank import load_bank
-from eqprep.commands._args import positive_int
 from eqprep.bank.search import search
+from eqprep.commands._args import positive_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -10,7 +10,7 @@ from eqprep.study.errors import StoreError
 from eqprep.study.stats import compute_stats, format_stats
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the stats subcommand."""
     parser = subparsers.add_parser("stats", help="学習の統計 (復習予定・保持率・連続日数・習熟度)")
     parser.add_argument("--json", action="store_true", help="JSON で出力する")

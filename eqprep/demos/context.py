@@ -14,7 +14,7 @@ from .datasets import Split
 from .model import DemoEvent, DemoResult, RunResult
 
 REPORTS_PER_RUN = 25
-EventSink = Callable[[DemoEvent], None]
+EventSink = Callable[[DemoEvent], object]  # the return value (e.g. post_message's bool) is ignored
 Payload = Callable[[dict[str, float]], dict[str, Any]]   # gets the metrics of the report
 
 

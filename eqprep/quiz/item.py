@@ -15,7 +15,6 @@ from eqprep.bank.model import (
 from eqprep.bank.params import answer_values, fill, instantiate
 from eqprep.render.math import render_markdown
 
-
 LETTERS = "abcdefghij"  # option letters the learner may type instead of numbers (options are shown numbered)
 
 

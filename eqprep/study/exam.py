@@ -5,11 +5,14 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eqprep.bank.exam_form import exam_ready, exam_version
 from eqprep.bank.model import AREAS, DEFAULT_TRACK, Bank, CodeChoiceQuestion, Question, on_track
 from eqprep.render.math import render_markdown
+
+if TYPE_CHECKING:
+    from eqprep.quiz import Item
 
 FULL_COUNT = 100
 FULL_MINUTES = 120.0

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 import copy
 import json
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating
 
 from eqprep.bank import load_bank
 from eqprep.bank.model import DEFAULT_TRACK, TRACKS, Bank, Question
 from eqprep.paths import data_dir as resolve_data_dir
+from eqprep.study.errors import StoreError
 from eqprep.study.scheduling import (
     DEFAULT_LEECH_THRESHOLD,
     DEFAULT_RETENTION,
@@ -24,26 +25,15 @@ from eqprep.study.scheduling import (
     StudyScheduler,
     rating_for,
 )
-from eqprep.study.errors import StoreError
 from eqprep.study.selection import Filters, select_questions
 from eqprep.study.store import AnswerRecord, CardState, Store
+
+if TYPE_CHECKING:
+    from eqprep.quiz import Item, Verdict
 
 DEFAULT_NEW_PER_DAY = 20
 SUSPENDED_KEY = "suspended"
 KIND_HISTORY = 50
-
-
-class _Item(Protocol):
-    """What Study needs from eqprep.quiz.Item."""
-
-    question: Question
-    params: dict[str, Any]
-
-
-class _Verdict(Protocol):
-    """What Study needs from eqprep.quiz.Verdict."""
-
-    status: str
 
 
 @dataclass(frozen=True)
@@ -137,7 +127,7 @@ class Study:
         sample = self.store.correct_times(same_kind, KIND_HISTORY)
         return sample if len(sample) >= MIN_KIND_HISTORY else []
 
-    def record(self, item: _Item, verdict: _Verdict, answer_text: str, response_ms: int,
+    def record(self, item: Item, verdict: Verdict, answer_text: str, response_ms: int,
                self_rating: int | None = None, exam_id: int | None = None) -> Outcome:
         """Record one graded answer and reschedule its question family in a single transaction."""
         if verdict.status == "invalid":
@@ -214,7 +204,7 @@ class Study:
         introduced = sum(1 for first in self.store.first_seen().values() if first >= start)
         return max(self.new_per_day - introduced, 0)
 
-    def select(self, filters: Filters = Filters(), mode: str = "review", count: int = 20,
+    def select(self, filters: Filters | None = None, mode: str = "review", count: int = 20,
                seed: int | None = None) -> list[Question]:
         """Questions for a session; see selection.select_questions for the modes."""
         now = self.clock()
@@ -225,7 +215,7 @@ class Study:
             lambda state: self.scheduler.retrievability(state, now),
             now=now,
             mode=mode,
-            filters=filters,
+            filters=filters or Filters(),
             count=count + len(suspended),
             new_left=self.new_left_today(),
             seed=seed,

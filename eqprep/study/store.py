@@ -289,7 +289,8 @@ class Store:
     def answers(self, question_id: str | None = None, exam_id: int | None = None) -> list[AnswerRecord]:
         """Recorded answers in time order, optionally for one question or one exam."""
         sql = "SELECT * FROM answers"
-        where, args = [], []
+        where: list[str] = []
+        args: list[str | int] = []
         if question_id is not None:
             where.append("question_id = ?")
             args.append(question_id)

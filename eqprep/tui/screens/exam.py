@@ -16,14 +16,13 @@ from textual.widgets.option_list import Option
 
 from eqprep.bank.model import Question
 from eqprep.quiz import Item
-from eqprep.render.text import duration_text
+from eqprep.render.text import cut, duration_text, plain_text, short_title
 from eqprep.study.errors import StoreError
 from eqprep.study.exam import default_minutes
 from eqprep.study.exam_session import ExamResult, ExamSession
-from eqprep.render.text import cut, plain_text, short_title
 from eqprep.study.present import MARKS, exam_report_text, skip_text
-from eqprep.tui.widgets.feedback import Feedback
 from eqprep.tui.screens.dialogs import ConfirmScreen
+from eqprep.tui.widgets.feedback import Feedback
 from eqprep.tui.widgets.question import KIND_LABELS, QuestionView, live_feedback
 from eqprep.tui.widgets.set_view import SetView
 
@@ -310,8 +309,12 @@ class ExamScreen(Screen[None]):
 
     def action_abandon(self) -> None:
         """Leave without grading (after confirmation)."""
-        self.app.push_screen(ConfirmScreen("採点せずに模擬試験をやめますか? (解答は記録されません)"),
-                             lambda yes: self.app.pop_screen() if yes else None)
+        self.app.push_screen(ConfirmScreen("採点せずに模擬試験をやめますか? (解答は記録されません)"), self.abandoned)
+
+    def abandoned(self, yes: bool | None) -> None:
+        """Leave the paper when the learner confirmed."""
+        if yes:
+            self.app.pop_screen()
 
 
 class ExamReportScreen(Screen[None]):

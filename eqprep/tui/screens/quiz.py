@@ -15,8 +15,8 @@ from textual.widgets import Footer, Input, Static
 
 from eqprep.bank.model import Question
 from eqprep.quiz import Item
-from eqprep.study.errors import StoreError
 from eqprep.render.text import cut, plain_text
+from eqprep.study.errors import StoreError
 from eqprep.study.present import describe_due, skip_text, summary_text
 from eqprep.study.review import Answer, ReviewSession
 from eqprep.study.scheduling import RATING_NAMES

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
@@ -31,7 +31,7 @@ TITLES: dict[str, tuple[str, str]] = {
 WITHOUT_SESSION = frozenset({"help", "demos"})
 
 
-def build(name: str, app: EqprepApp) -> Screen[object] | None:
+def build(name: str, app: EqprepApp) -> Screen[Any] | None:
     """A fresh screen for `name`, or None (after telling the learner why) when there is nothing to show."""
     session = app.session
     if name == "help":
