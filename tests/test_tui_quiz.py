@@ -11,7 +11,7 @@ from eqprep.tui.screens.home import HomeScreen
 from eqprep.tui.screens.notes import NotesScreen
 from eqprep.tui.screens.quiz import QuizScreen
 from eqprep.tui.widgets.feedback import Feedback
-from tests.tui_support import answer_keys, make_app, open_quiz, settle, type_keys, wait_loaded
+from tests.tui_support import answer_keys, input_ready, make_app, open_quiz, settle, type_keys, wait_loaded
 
 MACHINE_GRADED = ["act-sigmoid-max", "act-chain", "act-softmax-code", "cnn-test18", "cnn-drill-output"]
 
@@ -104,6 +104,7 @@ async def test_full_review_from_home(tmp_path: Path) -> None:
         assert isinstance(screen, QuizScreen)
         for _ in range(screen.review.total):
             assert screen.item is not None
+            await input_ready(pilot)
             await pilot.press(*answer_keys(screen.item, True))
             await settle(pilot)
             await pilot.press("3" if screen.state == "rating" else "enter")

@@ -56,7 +56,22 @@ async def open_quiz(pilot: Pilot[int], question_id: str, title: str = "テスト
     await pilot.pause()
     screen = app.screen
     assert isinstance(screen, QuizScreen) and screen.item is not None
+    await input_ready(pilot)
     return screen
+
+
+async def input_ready(pilot: Pilot[int], rounds: int = 200) -> None:
+    """Wait until the answer field (if the question has one) has the focus, so typed keys reach it.
+
+    The screen focuses it after the next refresh; on a loaded machine a key pressed earlier would go to the
+    screen's bindings instead (digits pick options). This waits for a state, not for a time.
+    """
+    for _ in range(rounds):
+        fields = pilot.app.screen.query("#answer").results(Input)
+        if all(field.has_focus for field in fields):
+            return
+        await pilot.pause()
+    raise AssertionError("解答欄にフォーカスが移りませんでした")
 
 
 async def start_exam(pilot: Pilot[int], count: int) -> ExamScreen:
@@ -69,6 +84,7 @@ async def start_exam(pilot: Pilot[int], count: int) -> ExamScreen:
     await pilot.pause()
     exam = pilot.app.screen
     assert isinstance(exam, ExamScreen) and len(exam.items) == count
+    await input_ready(pilot)
     return exam
 
 

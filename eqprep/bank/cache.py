@@ -62,7 +62,7 @@ class ParseCache:
     def get(self, path: Path, text: str) -> tuple[dict[str, Any], list[int]] | None:
         """Parsed data and `[[question]]` header lines, if the entry is well-formed and for this content."""
         entry = self.entries.get(str(path))
-        if not _valid_entry(entry) or entry["hash"] != content_hash(text):
+        if entry is None or not _valid_entry(entry) or entry["hash"] != content_hash(text):
             return None
         if nesting_depth(entry["data"]) > MAX_DEPTH:
             return None
