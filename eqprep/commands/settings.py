@@ -10,7 +10,7 @@ from eqprep.study.errors import StoreError
 from eqprep.study.store import Store
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the settings subcommand."""
     parser = subparsers.add_parser("settings", help="保存されている設定を表示する / 初期値に戻す (--reset)")
     parser.add_argument("--reset", action="store_true",

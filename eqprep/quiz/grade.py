@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from eqprep.bank.formula import FormulaError, evaluate
 from eqprep.bank.model import (
@@ -20,7 +21,8 @@ from eqprep.bank.params import format_value
 from eqprep.quiz.item import LETTERS, Item
 from eqprep.render.math import render_markdown
 
-STATUSES = ("correct", "wrong", "invalid", "undecided", "self")
+Status = Literal["correct", "wrong", "invalid", "undecided", "self", "unanswered"]  # unanswered: exam blanks
+STATUSES: tuple[Status, ...] = get_args(Status)
 MAX_ANSWER = 2000
 
 
@@ -28,7 +30,7 @@ MAX_ANSWER = 2000
 class Verdict:
     """Outcome of grading: `invalid` asks again, `undecided` is never counted as correct."""
 
-    status: str
+    status: Status
     message: str
     expected_text: str
 
@@ -200,7 +202,8 @@ def _grade_expression(item: Item, q: ExpressionQuestion, text: str) -> Verdict:
 
     expected = expected_text(item)
     result = check_answer(q.answer, text, q.variables, q.functions, domain=q.domain or None, form=q.form or None)
-    status = {"equivalent": "correct", "not_equivalent": "wrong"}.get(result.status, result.status)
+    statuses: dict[str, Status] = {"equivalent": "correct", "not_equivalent": "wrong", "invalid": "invalid"}
+    status = statuses.get(result.status, "undecided")
     message = result.message or ("正解です。" if status == "correct" else "")
     return Verdict(status, message, expected)
 

@@ -135,7 +135,7 @@ class EqprepApp(App[int]):
         from eqprep.tui.screens import registry
 
         if self.session is None and name not in registry.WITHOUT_SESSION:
-            self.notify("読み込み中です。少し待ってからもう一度どうぞ。", markup=False)
+            self.notify("学習データを読み込めなかったため開けません (ホームのエラーを確認してください)。", markup=False)
             return
         screen = registry.build(name, self)
         if screen is not None:

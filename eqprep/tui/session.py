@@ -50,7 +50,7 @@ class Config:
 
 @dataclass
 class Session:
-    """The learner's bank and study service once loaded (built in a worker, read on the UI thread)."""
+    """The learner's bank and study service, loaded in the app's on_load before the first screen is drawn."""
 
     config: Config
     study: Study
