@@ -11,7 +11,8 @@ from eqprep.bank import load_bank
 from eqprep.cli import main
 from eqprep.demos import DEMOS, DemoError, DemoEvent, run_demo
 
-NAMES = ["optimizers", "init", "zero-init", "vanishing", "batchnorm", "overfit", "playground", "cnn"]
+NAMES = ["optimizers", "init", "zero-init", "vanishing", "batchnorm", "overfit", "playground", "cnn", "lr-schedule",
+         "rnn-gradients"]
 
 
 def test_every_issue_demo_is_registered_with_japanese_texts() -> None:
@@ -69,7 +70,8 @@ def test_events_arrive_several_times_per_run_and_end_with_done(name: str) -> Non
     assert not result.cancelled
     for label, run in result.runs.items():
         mine = [e for e in events if e.run == label]
-        assert len(mine) >= (2 if run.status == "diverged" else 5), label
+        once = run.group in ("schedule", "backprop")        # computed in one go: a single done event
+        assert len(mine) >= (1 if once else 2 if run.status == "diverged" else 5), label
         assert mine[-1].done and not any(e.done for e in mine[:-1])
         assert all(e.demo == name and e.group == run.group for e in mine)
         assert [e.step for e in mine] == sorted(e.step for e in mine)

@@ -48,10 +48,11 @@ def test_relu_he_beats_sigmoid_small_std_and_histograms_show_saturation() -> Non
     result = run_demo("init", seed=0, steps=150)
     runs = result.runs
     assert runs["ReLU + He"].final["test_acc"] > runs["Sigmoid + std 0.01"].final["test_acc"] + 0.5
-    assert runs["std 0.01"].final["std_last"] < 0.05            # every unit outputs about 0.5
-    big = runs["std 1"].extra["layers"][-1]["counts"]
+    assert runs["sigmoid / std 0.01"].final["std_last"] < 0.05            # every unit outputs about 0.5
+    big = runs["sigmoid / std 1"].extra["layers"][-1]["counts"]
     assert (big[0] + big[-1]) / sum(big) > 0.4                   # sigmoid outputs stuck at 0 and 1
-    assert runs["Xavier"].final["std_last"] > 2 * runs["std 0.01"].final["std_last"]
+    assert runs["sigmoid / Xavier"].final["std_last"] > 2 * runs["sigmoid / std 0.01"].final["std_last"]
+    assert runs["relu / He"].final["std_last"] > 0.5 * runs["relu / He"].final["std_first"]
 
 
 @pytest.mark.parametrize("init", ["zeros", "constant"])
@@ -104,26 +105,31 @@ def test_regularizers_shrink_the_gap_and_keep_or_raise_test_accuracy(overfit_res
         assert runs[label].final["test_acc"] >= plain["test_acc"] - 0.01, label
 
 
-def test_early_stopping_stops_after_patience_reports_past_the_best_validation_loss(overfit_result) -> None:
+def test_early_stopping_watches_accuracy_and_restores_the_best_weights(overfit_result) -> None:
     run = overfit_result.runs["Early stopping"]
-    steps, losses = run.series["step"], run.series["test_loss"]
-    best_step = steps[int(np.argmin(losses))]
+    steps, accs = run.series["step"], run.series["test_acc"]
+    best = int(np.argmax(accs))
     report_every = overfit_result.steps // 25
-    assert run.extra["stopped_at"] < overfit_result.steps
-    assert best_step < run.extra["stopped_at"] <= best_step + overfit_result.settings["patience"] * report_every
+    assert run.status == "early_stopped" and run.extra["stopped_at"] < overfit_result.steps      # seed 0
+    assert run.extra["restored_step"] == steps[best]
+    assert run.extra["stopped_at"] <= steps[best] + overfit_result.settings["patience"] * report_every
+    assert run.final["test_acc"] == pytest.approx(accs[best])       # the restored network's accuracy
     assert run.final["gap"] < overfit_result.runs["正則化なし"].final["gap"]
 
 
 def test_playground_needs_a_hidden_layer_for_the_circle() -> None:
     deep = run_demo("playground", {"dataset": "circle", "grid": 12}, seed=0)
     flat = run_demo("playground", {"dataset": "circle", "hidden": ""}, seed=0, steps=1500)
+    squares = run_demo("playground", {"dataset": "circle", "hidden": "", "features": "x1^2,x2^2"}, seed=0, steps=1500)
+    assert squares.runs[next(iter(squares.runs))].final["test_acc"] > 0.9       # x₁², x₂² make the circle linear
     assert deep.runs[next(iter(deep.runs))].final["test_acc"] > 0.9
     assert flat.runs[next(iter(flat.runs))].final["test_acc"] < 0.75
     run = deep.runs[next(iter(deep.runs))]
     boundary = np.array(run.extra["boundary"])
     assert boundary.shape == (12, 12)
     assert boundary[6, 6] > 0.5 > boundary[0, 0]      # class 1 (the disc) in the middle, ring outside
-    assert len(run.extra["points"]) == 250
+    assert len(run.extra["points"]) == len(run.extra["test_points"]) == 250
+    assert run.series["epoch"][-1] == run.extra["epochs"] == 120          # 3000 steps of 25 batches per epoch
 
 
 def test_cnn_shapes_follow_the_formula_and_it_beats_a_same_size_mlp() -> None:
@@ -137,7 +143,8 @@ def test_cnn_shapes_follow_the_formula_and_it_beats_a_same_size_mlp() -> None:
     assert shapes[1]["shape"][1] == conv_output_size(12, 3, 1, 1)
     assert abs(cnn.extra["params"] - mlp.extra["params"]) / cnn.extra["params"] < 0.05
     assert cnn.final["test_acc"] > mlp.final["test_acc"] + 0.03
-    assert np.array(cnn.extra["filters"]).shape == (8, 3, 3)
+    assert np.array(cnn.extra["filters"]).shape == np.array(cnn.extra["filters_before"]).shape == (8, 3, 3)
+    assert not np.allclose(cnn.extra["filters"], cnn.extra["filters_before"])
 
 
 @pytest.mark.parametrize("size,fs,pad,stride", [(8, 3, 1, 1), (12, 5, 0, 1), (12, 3, 1, 2), (8, 2, 0, 2)])

@@ -68,6 +68,52 @@ async def test_cancel_stops_a_long_demo(tmp_path: Path) -> None:
         assert "中止" in str(screen.query_one("#demo-status", Static).render())
 
 
+async def test_x_cancels_from_the_settings_box_and_is_typed_when_idle(tmp_path: Path) -> None:
+    """In the settings box, x cancels a running demo (not typed); idle, it types (dataset=xor); footer keeps x."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        screen = await open_demo(pilot, "optimizers", "steps=100000")
+        box = screen.query_one("#demo-settings", Input)
+        box.focus()
+        assert "x" in app.active_bindings                      # shown (dimmed) while idle
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.running and "x" in app.active_bindings
+        await pilot.press("x")
+        await settle(pilot)
+        assert screen.result is not None and screen.result.cancelled
+        assert box.value == "steps=100000" and box.has_focus
+        box.value = ""
+        await pilot.press(*"dataset=xor")
+        assert box.value == "dataset=xor" and not screen.running
+
+
+async def test_settings_and_results_stay_with_their_demo(tmp_path: Path) -> None:
+    """Settings typed for one demo never reach another; each demo keeps its last result and own hint."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        screen = await open_demo(pilot, "zero-init", "steps=20 lr=0.3")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        first = screen.result
+        assert first is not None and first.settings["lr"] == 0.3
+        demo_list = screen.query_one("#demo-list", OptionList)
+        box = screen.query_one("#demo-settings", Input)
+        demo_list.highlighted = list(screen.specs).index("vanishing")
+        await pilot.pause()
+        assert box.value == "" and "depth=" in box.placeholder and "lr=" not in box.placeholder.split("steps")[0]
+        assert screen.result is None
+        await pilot.press("ctrl+r")          # runs vanishing with its defaults: lr=0.3 did not leak
+        await settle(pilot)
+        assert screen.result is not None and screen.result.settings["lr"] == 0.1
+        demo_list.highlighted = list(screen.specs).index("zero-init")
+        await pilot.pause()
+        assert box.value == "steps=20 lr=0.3" and screen.result is first
+        assert first.findings[0] in str(screen.query_one("#demo-info", Static).render())
+
+
 def test_parse_settings() -> None:
     """Settings line: name=value pairs and a steps count; anything else is a Japanese error."""
     assert parse_settings("lr=0.01 steps=200") == ({"lr": "0.01"}, 200)
@@ -75,18 +121,52 @@ def test_parse_settings() -> None:
     assert isinstance(parse_settings("steps=-1"), str) and isinstance(parse_settings("lr"), str)
 
 
-async def test_playground_draws_decision_boundary(tmp_path: Path) -> None:
-    """The playground's streamed probability grid replaces the line plot with a colour map."""
+async def test_playground_draws_points_over_the_map_next_to_loss_curves(tmp_path: Path) -> None:
+    """A headless playground run ends with the map, training ● and test ○ points, and the loss curves."""
     app = make_app(tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot)
-        screen = await open_demo(pilot, "playground", "steps=30")
+        screen = await open_demo(pilot, "playground", "steps=100 grid=12")
         await pilot.press("ctrl+r")
         await settle(pilot)
-        boundary = screen.query_one("#demo-boundary", Static)
-        assert boundary.display and not screen.query_one("#demo-plot").display
-        drawn = str(boundary.render())
-        assert drawn.count("▀") >= 8 * 4 and screen.result is not None
+        picture = screen.query_one("#demo-picture", Static)
+        drawn = str(picture.render())
+        assert picture.display and screen.query_one("#demo-plot").display
+        assert drawn.count("▀") > 100 and "●" in drawn and "○" in drawn and "エポック" in drawn
+        assert "テスト損失" in str(screen.query_one("#demo-legend", Static).render())
+
+
+async def test_playground_step_play_pause_and_live_learning_rate(tmp_path: Path) -> None:
+    """s trains one epoch; p plays and pauses; a new lr keeps the session, a new shape resets it."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot)
+        screen = await open_demo(pilot, "playground", "grid=10")
+        screen.query_one("#demo-list", OptionList).focus()
+        await pilot.press("s")
+        await settle(pilot)
+        session = screen.playground
+        assert session is not None and session.epoch == 1 and not screen.playing
+        await pilot.press("p")
+        await pilot.pause(0.3)
+        assert screen.playing
+        await pilot.press("p")
+        await settle(pilot)
+        assert not screen.playing and session.epoch > 2
+        assert "一時停止: エポック" in str(screen.query_one("#demo-status", Static).render())
+        screen.query_one("#demo-settings", Input).value = "grid=10 lr=0.1"
+        epochs = session.epoch
+        await pilot.press("s")
+        await settle(pilot)
+        assert screen.playground is session and session.epoch == epochs + 1
+        assert session.trainer.optimizer.lr == 0.1
+        screen.query_one("#demo-settings", Input).value = "grid=10 hidden=8 features=x1,x2,x1^2"
+        await pilot.press("s")
+        await settle(pilot)
+        assert screen.playground is not session and screen.playground.epoch == 1
+        assert screen.playground.f_train.shape[1] == 3
+        drawn = str(screen.query_one("#demo-picture", Static).render())
+        assert "●" in drawn and "エポック 000,001" in drawn
 
 
 async def test_unexpected_demo_failure_is_reported_not_stuck(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -46,7 +46,7 @@ def _print_list() -> None:
         print(f"{spec.name}: {spec.title}\n    {spec.summary}")
         for s in spec.settings:
             choices = f" [{' / '.join(s.choices)}]" if s.choices else ""
-            default = ",".join(map(str, s.default)) if s.kind == "sizes" else s.default
+            default = ",".join(map(str, s.default)) if s.kind in ("sizes", "names", "numbers") else s.default
             print(f"    --set {s.name}=...  {s.label}{choices} (既定 {default})")
 
 

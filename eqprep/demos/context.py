@@ -103,6 +103,11 @@ class DemoContext:
 
         outcome = trainer.run(steps=steps, callback=on_progress, cancel=self.cancel)
         run.status = outcome.status
+        if outcome.restored and outcome.best is not None:        # restore_best: report the restored network
+            best = outcome.best
+            run.final.update({k: float(v) for k, v in (("train_acc", best.train_acc), ("test_acc", best.test_acc),
+                                                        ("test_loss", best.test_loss)) if v is not None})
+            run.extra["restored_step"] = best.step
         if outcome.status != "cancelled" and not sent_done:     # early stopping ends between reports
             self.emit(run, trainer.steps_done, steps, run.final, payload(run.final) if payload else None, done=True)
         self.check()

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("choice", "int", "float", "bool", "sizes")
+KINDS = ("choice", "int", "float", "bool", "sizes", "names", "numbers")
 TRUE_WORDS = ("true", "1", "yes", "on")
 FALSE_WORDS = ("false", "0", "no", "off")
 MAX_LAYERS = 8
@@ -37,6 +37,10 @@ class Setting:
             return self._parse_bool(value)
         if self.kind == "sizes":
             return self._parse_sizes(value)
+        if self.kind == "names":
+            return self._parse_names(value)
+        if self.kind == "numbers":
+            return self._parse_numbers(value)
         return self._check_range(self._parse_number(value))
 
     def _parse_choice(self, value: Any) -> str:
@@ -71,11 +75,27 @@ class Setting:
             return int(number)
         return number
 
-    def _check_range(self, number: int | float) -> int | float:
+    def _check_range(self, number: float) -> int | float:
         """The number if it lies within [min, max]."""
         if (self.min is not None and number < self.min) or (self.max is not None and number > self.max):
             raise DemoError(f"設定 {self.name} は {self.min} 以上 {self.max} 以下で指定してください (指定: {number})")
         return number
+
+    def _parse_names(self, value: Any) -> tuple[str, ...]:
+        """A non-empty subset of ``choices`` from a sequence or comma-separated text, in the order of ``choices``."""
+        parts = [p.strip() for p in value.split(",") if p.strip()] if isinstance(value, str) else list(value)
+        unknown = [p for p in parts if p not in self.choices]
+        if unknown or not parts:
+            raise DemoError(f"設定 {self.name} は {' / '.join(self.choices)} からカンマ区切りで 1 つ以上指定してください"
+                            f" (指定: {value})")
+        return tuple(c for c in self.choices if c in parts)
+
+    def _parse_numbers(self, value: Any) -> tuple[float, ...]:
+        """One or more finite numbers within [min, max] from a sequence or comma-separated text."""
+        parts = [p.strip() for p in value.split(",") if p.strip()] if isinstance(value, str) else list(value)
+        if not parts or len(parts) > MAX_LAYERS:
+            raise DemoError(f"設定 {self.name} はカンマ区切りの数値で 1〜{MAX_LAYERS} 個指定してください (指定: {value})")
+        return tuple(float(self._check_range(self._parse_number(p))) for p in parts)
 
     def _parse_sizes(self, value: Any) -> tuple[int, ...]:
         """Hidden-layer sizes from a sequence or comma-separated text ("" = no hidden layer)."""

@@ -6,12 +6,23 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from . import batchnorm, cnn, initialization, optimizers, overfit, playground, vanishing, zero_init
+from . import (
+    batchnorm,
+    cnn,
+    initialization,
+    lr_schedule,
+    optimizers,
+    overfit,
+    playground,
+    rnn_gradients,
+    vanishing,
+    zero_init,
+)
 from .context import Cancelled, DemoContext, EventSink
 from .model import DemoError, DemoResult, DemoSpec
 
 _MODULES: tuple[ModuleType, ...] = (optimizers, initialization, zero_init, vanishing, batchnorm, overfit,
-                                    playground, cnn)
+                                    playground, cnn, lr_schedule, rnn_gradients)
 DEMOS: dict[str, DemoSpec] = {m.SPEC.name: m.SPEC for m in _MODULES}
 _RUNNERS: dict[str, Callable[[DemoContext], None]] = {m.SPEC.name: m.run for m in _MODULES}
 STEPS_FACTOR = 10  # at most 10x a demo's default steps: every demo then ends within 60 s (docs/demos.md)

@@ -8,7 +8,7 @@ from eqprep.engine import MultiLayerNet
 
 from . import datasets
 from .context import DemoContext, as_list
-from .model import DemoSpec, Setting
+from .model import DemoSpec, Setting, claim
 
 CONSTANT = 0.1
 
@@ -63,6 +63,16 @@ def run(ctx: DemoContext) -> None:
         run = ctx.train(name, "training", trainer, payload=lambda _metrics, net=net: _weights_payload(net))
         run.extra.update(_weights_payload(net))
         run.final["unit_spread"] = run.extra["unit_spread"]
-    sym = ctx.result.runs[label]
+    sym, rnd = ctx.result.runs[label], ctx.result.runs["乱数 (He, 比較用)"]
     ctx.result.findings.append(f"{label}: 隠れユニット間の重みの最大差 {sym.extra['unit_spread']:.2e} "
-                               f"(乱数初期化では {ctx.result.runs['乱数 (He, 比較用)'].extra['unit_spread']:.2f})")
+                               f"(乱数初期化では {rnd.extra['unit_spread']:.2f})")
+    acc_sym, acc_rnd = sym.final.get("test_acc", 0.0), rnd.final.get("test_acc", 0.0)
+    ctx.result.conclude([
+        claim("units_stay_identical", sym.extra["unit_spread"] < 1e-6 and rnd.extra["unit_spread"] > 0.1,
+              f"{label}で始めると、同じ層のユニットは同じ値を計算して同じ勾配を受け取るので、{ctx.steps} ステップ後も"
+              f"重みの差は {sym.extra['unit_spread']:.1e} (乱数では {rnd.extra['unit_spread']:.2f}) のままです。",
+              f"{label}でもユニット間の重みの差は {sym.extra['unit_spread']:.1e} まで開きました。"),
+        claim("symmetric_net_learns_less", acc_sym < acc_rnd - 0.15,
+              f"ユニットが実質 1 個なので、テスト精度は {acc_sym:.2f} (乱数初期化 {acc_rnd:.2f}) にとどまります。",
+              f"テスト精度は {acc_sym:.2f} (乱数初期化 {acc_rnd:.2f}) でした。"),
+    ], "この対称性を壊すために重みは乱数で初期化します (バイアスは 0 でかまいません)。")

@@ -1,4 +1,4 @@
-"""Colour-cell content: the study-day heatmap (stats) and the half-block decision-boundary map (demos)."""
+"""Colour-cell content: the study-day heatmap (stats)."""
 
 from __future__ import annotations
 
@@ -40,28 +40,3 @@ def heatmap_content(counts: Counter[date], today: date, weeks: int) -> Content:
         parts.append(" ")
     parts.append("多")
     return Content.assemble(*parts)
-
-
-def _blend(p: float) -> str:
-    """Colour for a class-1 probability: blue (class 0) through grey to orange (class 1)."""
-    p = min(max(p, 0.0), 1.0)
-    low, high = (31, 119, 180), (255, 127, 14)
-    r, g, b = (round(a + (c - a) * p) for a, c in zip(low, high, strict=True))
-    return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def boundary_content(grid: list[list[float]], width: int, height: int) -> Content:
-    """A probability grid (rows from the top) drawn with half blocks: two grid rows per text line."""
-    rows, cols = len(grid), len(grid[0]) if grid else 0
-    if not rows or not cols:
-        return Content("")
-    pixel_rows = height * 2
-    lines: list[str | tuple[str, str]] = []
-    for line in range(height):
-        for column in range(width):
-            x = min(cols - 1, column * cols // width)
-            top = grid[min(rows - 1, (2 * line) * rows // pixel_rows)][x]
-            bottom = grid[min(rows - 1, (2 * line + 1) * rows // pixel_rows)][x]
-            lines.append(("▀", f"{_blend(top)} on {_blend(bottom)}"))
-        lines.append("\n")
-    return Content.assemble(*lines[:-1])
