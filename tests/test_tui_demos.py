@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static
 
-from eqprep.tui.demo_series import parse_settings
+from eqprep.tui.demo_series import parse_settings, settings_hint
 from eqprep.tui.screens.demos import DemosScreen
 from tests.tui_support import make_app, settle, wait_loaded
 
@@ -185,3 +185,62 @@ async def test_unexpected_demo_failure_is_reported_not_stuck(tmp_path: Path, mon
         await settle(pilot)
         assert not screen.running and screen.result is None
         assert "エラー" in str(screen.query_one("#demo-status", Static).render())
+
+
+def _run_demo_before(name: str, settings: str, keys: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    """A run_before hook: open the demos screen on `name`, run it with `settings`, then press `keys`."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await wait_loaded(pilot)
+        screen = await open_demo(pilot, name, settings)
+        screen.query_one("#demo-settings", Input).cursor_blink = False
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_optimizer_paths_snapshot(tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """Seven optimizer paths on x²/20 + y² with contours and a wrapped legend, takeaway below (120×40)."""
+    assert snap_compare(make_app(tmp_path), terminal_size=(120, 40),
+                        run_before=_run_demo_before("optimizers", "steps=20"))
+
+
+def test_playground_points_snapshot(tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """Decision map with training ● and test ○ points beside the train/test loss curves (120×40)."""
+    assert snap_compare(make_app(tmp_path), terminal_size=(120, 40),
+                        run_before=_run_demo_before("playground", "steps=500 noise=0.1"))
+
+
+def test_init_histograms_snapshot(tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """Per-layer activation histograms for std 1, 0.01, Xavier and He with sigmoid and ReLU (120×40)."""
+    assert snap_compare(make_app(tmp_path), terminal_size=(120, 40),
+                        run_before=_run_demo_before("init", "steps=20"))
+
+
+def test_cnn_filters_snapshot(tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """First-layer filters before and after training next to the accuracy curves (120×40)."""
+    assert snap_compare(make_app(tmp_path), terminal_size=(120, 40),
+                        run_before=_run_demo_before("cnn", "steps=100"))
+
+
+def test_demos_screen_80x24_snapshot(tmp_path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """The demos screen at 80×24 after a short run: plot, wrapped legend and the results panel all visible."""
+    assert snap_compare(make_app(tmp_path), terminal_size=(80, 24),
+                        run_before=_run_demo_before("rnn-gradients", ""))
+
+
+def test_every_demo_gets_a_hint_from_its_own_settings() -> None:
+    """The placeholder names two of the demo's own settings with valid example values."""
+    from eqprep.demos import DEMOS
+
+    for spec in DEMOS.values():
+        hint = settings_hint(spec)
+        examples = dict(part.split("=", 1) for part in hint.split("例: ")[1].split("、")[0].split())
+        steps = examples.pop("steps")
+        assert set(examples) == {s.name for s in spec.settings[:2]}, spec.name
+        spec.resolve(examples)                   # the examples are valid values
+        assert int(steps) >= 1

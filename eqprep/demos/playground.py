@@ -93,8 +93,8 @@ class Playground:
                                optimizer_param={"lr": s["lr"]}, batch_size=s["batch_size"], seed=seed)
         self.batches = math.ceil(len(self.f_train) / s["batch_size"])
         self.epoch = 0
-        self.history: dict[str, list[float]] = {"epoch": [], "loss": [], "test_loss": [], "train_acc": [],
-                                                "test_acc": []}
+        self.history: dict[str, list[float]] = {"epoch": [], "step": [], "loss": [], "test_loss": [],
+                                                "train_acc": [], "test_acc": []}
         self.diverged = False
         self._measure()
 
@@ -119,7 +119,7 @@ class Playground:
         with np.errstate(all="ignore"):
             train_loss = self.net.loss(self.f_train, self.t_train) - self.net.penalty()
             test_loss = self.net.loss(self.f_test, self.t_test) - self.net.penalty()
-            values = (float(self.epoch), float(train_loss), float(test_loss),
+            values = (float(self.epoch), float(self.trainer.steps_done), float(train_loss), float(test_loss),
                       self.net.accuracy(self.f_train, self.t_train), self.net.accuracy(self.f_test, self.t_test))
         for key, value in zip(self.history, values):
             self.history[key].append(float(value))
@@ -150,22 +150,22 @@ def label_of(s: dict[str, Any]) -> str:
 
 
 def run(ctx: DemoContext) -> None:
-    """Train epochs until ``steps`` mini-batch steps are used, streaming the map and the loss curves."""
+    """Train whole epochs covering ``steps`` mini-batch steps; one event before training (the untrained map and the
+    points) and then after each epoch (at most about MAX_EVENTS), with the map and the losses."""
     s = ctx.settings
     pg = Playground(s, ctx.seed)
     epochs = max(1, math.ceil(ctx.steps / pg.batches))
     every = max(1, epochs // MAX_EVENTS)
     run = ctx.add(RunResult(label_of(s), "boundary", "running"))
     run.series = pg.history
-    first = True
+    ctx.emit(run, 0, epochs * pg.batches, pg.metrics(), {"boundary": pg.boundary(), "epoch": 0, **pg.scene()})
     for epoch in range(1, epochs + 1):
         ctx.check()
         pg.step_epoch(ctx.cancel)
         ctx.check()
         done = epoch == epochs or pg.diverged
         if epoch % every == 0 or done:
-            payload = {"boundary": pg.boundary(), "epoch": pg.epoch, **(pg.scene() if first else {})}
-            first = False
+            payload = {"boundary": pg.boundary(), "epoch": pg.epoch}
             ctx.emit(run, pg.trainer.steps_done, epochs * pg.batches, pg.metrics(), payload, done=done)
         if pg.diverged:
             break

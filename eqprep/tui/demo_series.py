@@ -42,6 +42,8 @@ def _example(setting: Any) -> str:
         return "false" if setting.default else "true"
     if setting.kind == "sizes":
         return "8,8"
+    if setting.kind == "numbers":
+        return ",".join(f"{v * 2:g}" for v in setting.default[:2])
     value = setting.default * 2 if setting.default else min(setting.max or 10, 10)
     if setting.max is not None:
         value = min(value, setting.max)
