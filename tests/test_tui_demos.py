@@ -239,7 +239,7 @@ def test_every_demo_gets_a_hint_from_its_own_settings() -> None:
 
     for spec in DEMOS.values():
         hint = settings_hint(spec)
-        examples = dict(part.split("=", 1) for part in hint.split("例: ")[1].split("、")[0].split())
+        examples = dict(part.split("=", 1) for part in hint.removeprefix("例: ").split("、")[0].split())
         steps = examples.pop("steps")
         assert set(examples) == {s.name for s in spec.settings[:2]}, spec.name
         spec.resolve(examples)                   # the examples are valid values

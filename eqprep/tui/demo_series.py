@@ -53,7 +53,7 @@ def _example(setting: Any) -> str:
 def settings_hint(spec: DemoSpec) -> str:
     """Placeholder for the settings line built from this demo's own first settings."""
     shown = " ".join(f"{s.name}={_example(s)}" for s in spec.settings[:2])
-    return f"設定 (例: {shown} steps={max(1, spec.default_steps // 2)}、空欄なら既定値)"
+    return f"例: {shown} steps={max(1, spec.default_steps // 2)}、空欄なら既定値"
 
 
 def settings_text(spec: DemoSpec) -> str:

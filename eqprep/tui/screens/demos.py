@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 COLOURS = ("green", "cyan", "magenta", "yellow", "red", "dodger_blue1", "white", "bright_green")
 PLAY_INTERVAL = 0.05          # seconds between playground epochs while playing
+NBSP = "\u00a0"               # keeps each legend label on one line when the legend wraps
 
 
 class DemoProgress(Message):
@@ -277,7 +278,9 @@ class DemosScreen(Screen[None]):
             return
         state = self.states[message.name]
         state.result, state.group = message.result, ""
-        self.set_status("中止しました。" if message.result.cancelled else "完了しました。g で図を切り替えます。")
+        several = len(figure_groups(message.result)) > 1
+        self.set_status("中止しました。" if message.result.cancelled else
+                        "完了しました。" + ("g で図を切り替えます。" if several else ""))
         if message.name == self.selected:
             self.show_result(message.result)
 
@@ -344,7 +347,7 @@ class DemosScreen(Screen[None]):
         for colour, (label, xs, ys) in zip(cycle(COLOURS), figure.lines):
             if len(xs) and len(xs) == len(ys):
                 plot.plot(xs, ys, line_style=colour, hires_mode=HiResMode.BRAILLE)
-            legend += [("━━", colour), f" {label}  "]
+            legend += [("━━", colour), f"{NBSP}{label.replace(' ', NBSP)}  "]
         if figure.bounds is not None and figure.title.endswith("(★ = 最小点)"):
             plot.scatter([0.0], [0.0], marker="★", marker_style="bold white")
         x_min, x_max, y_min, y_max = figure.limits()
