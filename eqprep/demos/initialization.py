@@ -15,7 +15,7 @@ HIST_INITS = {"std 1": 1.0, "std 0.01": 0.01, "Xavier": "xavier", "He": "he"}
 TRAIN_INITS = {"std 0.01": 0.01, "Xavier": "xavier", "He": "he"}
 HIST_LAYERS, HIST_UNITS, HIST_SAMPLES, BINS = 5, 100, 1000, 20
 ACTIVATIONS = {"sigmoid": sigmoid, "tanh": np.tanh, "relu": lambda a: np.maximum(a, 0.0)}
-RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, None)}   # None: up to the largest value
+RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 2.0)}   # one range per activation, as in the book
 
 SPEC = DemoSpec(
     name="init",
@@ -54,8 +54,8 @@ def _histograms(ctx: DemoContext, label: str, spec: str | float, activation: str
         ctx.check()
         w = make_weight(spec, (HIST_UNITS, HIST_UNITS), HIST_UNITS, HIST_UNITS, rng)
         x = act(x @ w)
-        hi = top if top is not None else max(float(x.max()), 1e-12)
-        counts, edges = np.histogram(x, bins=BINS, range=(lo, hi))
+        shown = x[x > 0] if activation == "relu" else x          # ReLU: the zeros (inactive units) are not drawn
+        counts, edges = np.histogram(shown, bins=BINS, range=(lo, top))
         layer = {"name": f"{i} 層目", "counts": counts.tolist(), "edges": as_list(edges),
                  "mean": float(x.mean()), "std": float(x.std())}
         layers.append(layer)

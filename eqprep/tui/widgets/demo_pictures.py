@@ -59,9 +59,10 @@ def boundary_picture(grid: list[list[float]], width: int, height: int, bounds: S
 
 
 def _resample(counts: Sequence[float], bins: int) -> list[float]:
-    """Counts summed into ``bins`` equal groups (bins ≤ len(counts)), or stretched when asked for more."""
+    """Counts averaged into ``bins`` equal groups (so merged bins are not taller than single ones)."""
     n = len(counts)
-    return [sum(counts[i * n // bins:max((i + 1) * n // bins, i * n // bins + 1)]) for i in range(bins)]
+    groups = [counts[i * n // bins:max((i + 1) * n // bins, i * n // bins + 1)] for i in range(bins)]
+    return [sum(g) / len(g) for g in groups]
 
 
 def _histogram_rows(counts: Sequence[float], bins: int) -> tuple[str, str]:
@@ -89,11 +90,16 @@ def histograms_picture(runs: Sequence[Any], width: int) -> Content:
             current = activation
             lo, hi = run.extra["layers"][0]["edges"][0], run.extra["layers"][0]["edges"][-1]
             header = "".join(f"{i + 1} 層目".ljust(bins + 1) for i in range(layers))
-            parts += [(f"{activation} (各層の横軸 {lo:g}〜{hi:g}{'' if activation != 'relu' else ' 付近'})\n", "bold"),
+            parts += [(f"{activation} (各層の横軸 {lo:g}〜{hi:g}{'、0 を除く' if activation == 'relu' else ''})\n",
+                       "bold"),
                       " " * label_w + header.rstrip() + "\n"]
         init = str(run.extra.get("init_label", run.label.split(" / ")[-1]))
         upper = lower = ""
         for layer in run.extra["layers"]:
+            if not sum(layer["counts"]):                       # every value outside the drawn range
+                a, b = " " * bins, "範囲外" + " " * max(0, bins - 6)
+                upper, lower = upper + a + " ", lower + b + " "
+                continue
             a, b = _histogram_rows(layer["counts"], bins)
             upper += a + " "
             lower += b + " "
