@@ -76,7 +76,8 @@ async def test_x_cancels_from_the_settings_box_and_is_typed_when_idle(tmp_path: 
         screen = await open_demo(pilot, "optimizers", "steps=100000")
         box = screen.query_one("#demo-settings", Input)
         box.focus()
-        assert "x" in app.active_bindings                      # shown (dimmed) while idle
+        await pilot.pause()
+        assert box.has_focus and "x" in app.active_bindings     # shown (dimmed) while idle
         await pilot.press("enter")
         await pilot.pause()
         assert screen.running and "x" in app.active_bindings
