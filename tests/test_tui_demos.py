@@ -73,7 +73,7 @@ async def test_x_cancels_from_the_settings_box_and_is_typed_when_idle(tmp_path: 
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_loaded(pilot)
-        screen = await open_demo(pilot, "optimizers", "steps=5000")
+        screen = await open_demo(pilot, "overfit", "steps=3000")  # seconds of work: still running when x arrives
         box = screen.query_one("#demo-settings", Input)
         box.focus()
         await pilot.pause()
@@ -84,7 +84,7 @@ async def test_x_cancels_from_the_settings_box_and_is_typed_when_idle(tmp_path: 
         await pilot.press("x")
         await settle(pilot)
         assert screen.result is not None and screen.result.cancelled
-        assert box.value == "steps=5000" and box.has_focus
+        assert box.value == "steps=3000" and box.has_focus
         box.value = ""
         await pilot.press(*"dataset=xor")
         assert box.value == "dataset=xor" and not screen.running
