@@ -6,26 +6,25 @@ import argparse
 import math
 
 
-def positive_int(text: str) -> int:
-    """An integer ≥ 1 (counts, limits)."""
+def _int_at_least(text: str, lowest: int) -> int:
+    """An integer ≥ `lowest`, or an ArgumentTypeError in Japanese."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"整数で指定してください (指定: {text})") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"1 以上の整数で指定してください (指定: {text})")
+    if value < lowest:
+        raise argparse.ArgumentTypeError(f"{lowest} 以上の整数で指定してください (指定: {text})")
     return value
+
+
+def positive_int(text: str) -> int:
+    """An integer ≥ 1 (counts, limits)."""
+    return _int_at_least(text, 1)
 
 
 def non_negative_int(text: str) -> int:
     """An integer ≥ 0 (seeds, per-day counts that may be zero)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"整数で指定してください (指定: {text})") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"0 以上の整数で指定してください (指定: {text})")
-    return value
+    return _int_at_least(text, 0)
 
 
 def positive_float(text: str) -> float:

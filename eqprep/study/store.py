@@ -240,19 +240,7 @@ class Store:
     def record(self, answer: AnswerRecord, card: CardState | None) -> int:
         """Insert one answer and (optionally) its updated card in a single transaction; return the row id."""
         with self._connect(write=True) as conn:
-            cursor = conn.execute(
-                _INSERT_ANSWER,
-                (
-                    answer.question_id,
-                    json.dumps(answer.params, ensure_ascii=False, sort_keys=True),
-                    answer.answer,
-                    answer.verdict,
-                    int(answer.response_ms),
-                    to_iso(answer.answered_at),
-                    answer.rating,
-                    answer.exam_id,
-                ),
-            )
+            cursor = conn.execute(_INSERT_ANSWER, _answer_values(answer))
             if card is not None:
                 _put_card(conn, card)
             return int(cursor.lastrowid or 0)
@@ -269,19 +257,7 @@ class Store:
             row = conn.execute("SELECT * FROM cards WHERE question_id = ?", (answer.question_id,)).fetchone()
             current = _card_from_row(row) if row else None
             updated = review(current)
-            cursor = conn.execute(
-                _INSERT_ANSWER,
-                (
-                    answer.question_id,
-                    json.dumps(answer.params, ensure_ascii=False, sort_keys=True),
-                    answer.answer,
-                    answer.verdict,
-                    int(answer.response_ms),
-                    to_iso(answer.answered_at),
-                    answer.rating,
-                    answer.exam_id,
-                ),
-            )
+            cursor = conn.execute(_INSERT_ANSWER, _answer_values(answer))
             if updated is not None:
                 _put_card(conn, updated)
             return current, updated, int(cursor.lastrowid or 0)
@@ -536,4 +512,18 @@ def _answer_from_row(row: sqlite3.Row) -> AnswerRecord:
         answered_at=from_iso(row["answered_at"]),
         rating=row["rating"],
         exam_id=row["exam_id"],
+    )
+
+
+def _answer_values(answer: AnswerRecord) -> tuple[object, ...]:
+    """The parameters of _INSERT_ANSWER for one answer (record and record_review share them)."""
+    return (
+        answer.question_id,
+        json.dumps(answer.params, ensure_ascii=False, sort_keys=True),
+        answer.answer,
+        answer.verdict,
+        int(answer.response_ms),
+        to_iso(answer.answered_at),
+        answer.rating,
+        answer.exam_id,
     )
