@@ -182,3 +182,11 @@ def test_run_demo_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     run_demo("optimizers", {"lr_scale": 100.0, "path_steps": 20}, steps=5)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_rnn_gradients_steps_are_the_time_steps_back_through_time() -> None:
+    """`--steps` sets the sequence length T: the norms go back T steps and the findings name T."""
+    result = run_demo("rnn-gradients", steps=7)
+    for run in result.runs.values():
+        assert run.series["lag"] == [float(k) for k in range(8)]
+    assert "7 時刻さかのぼると" in " ".join(result.findings)

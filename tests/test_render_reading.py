@@ -42,6 +42,13 @@ def test_english_prose_wraps_at_spaces() -> None:
                                                                        "dog."]
 
 
+def test_a_phrase_too_wide_for_the_line_breaks_at_its_space_not_inside_a_word() -> None:
+    """BudouX keeps 「ニューラルネット Playground」 (or a ・ list of names) as one phrase: it breaks between words."""
+    assert lines("ニューラルネット Playground", 20) == ["ニューラルネット ", "Playground"]
+    assert lines("SGD・Momentum・Adadelta・Adam の軌跡", 28) == ["SGD・Momentum・Adadelta・", "Adam の軌跡"]
+    assert lines("Backpropagation", 6) == ["Backpr", "opagat", "ion"], "a word wider than the line is still cut"
+
+
 def test_textual_content_uses_the_phrase_wrapper() -> None:
     """Importing the app installs our divide_line into Textual's Content wrapping."""
     import textual.content

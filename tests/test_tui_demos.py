@@ -137,6 +137,37 @@ async def test_playground_draws_points_over_the_map_next_to_loss_curves(tmp_path
         assert "テスト損失" in str(screen.query_one("#demo-legend", Static).render())
 
 
+async def test_pictures_follow_the_view_size_and_f_gives_the_figure_the_pane(tmp_path: Path) -> None:
+    """The map is redrawn for the view's final size (not the size it had mid-run); at 80×24 the results panel
+    is short, and f hides it so the figure gets the rows."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot)
+        screen = await open_demo(pilot, "playground", "steps=100 grid=12")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+
+        def map_rows() -> int:
+            lines = str(screen.query_one("#demo-picture", Static).render()).split("\n")
+            return sum(1 for line in lines if line and set(line) <= set("▀●○"))
+
+        view = screen.query_one("#demo-view")
+        assert map_rows() == view.size.height - 1
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert screen.has_class("-short")
+        assert map_rows() == view.size.height - 1, "redrawn for the smaller view"
+        results = screen.query_one("#demo-results")
+        shown = view.size.height
+        assert results.size.height <= 6 and shown >= 8
+        await pilot.press("f")
+        await settle(pilot)
+        assert not results.display and view.size.height > shown + 4 and map_rows() == view.size.height - 1
+        await pilot.press("f")
+        await settle(pilot)
+        assert results.display and view.size.height == shown
+
+
 async def test_playground_step_play_pause_and_live_learning_rate(tmp_path: Path) -> None:
     """s trains one epoch; p plays and pauses; a new lr keeps the session, a new shape resets it."""
     app = make_app(tmp_path)

@@ -16,7 +16,6 @@ SPEC = DemoSpec(
             "勾配クリッピングの効果を見る",
     settings=(
         Setting("scales", "再帰重み W の倍率 (直交行列に掛ける、カンマ区切り)", "numbers", (0.5, 1.0, 3.0), min=0.01, max=10),
-        Setting("time_steps", "系列の長さ T", "int", 40, min=5, max=200),
         Setting("hidden", "隠れ状態の次元", "int", 32, min=2, max=256),
         Setting("clip", "勾配クリッピングのしきい値 (ノルム)", "float", 1.0, min=1e-3, max=1e6),
         Setting("lr", "1 回の更新の学習率", "float", 0.1, min=1e-5, max=10.0),
@@ -68,7 +67,7 @@ def clipped(grad: np.ndarray, threshold: float) -> np.ndarray:
 def run(ctx: DemoContext) -> None:
     """One run per weight scale: norms back through time, then one update with and without clipping."""
     s = ctx.settings
-    steps, threshold = s["time_steps"], s["clip"]
+    steps, threshold = ctx.steps, s["clip"]          # the demo's steps are the time steps T back through time
     for scale in s["scales"]:
         ctx.check()
         norms, grad_w, loss = backprop_norms(float(scale), steps, s["hidden"], ctx.seed)
@@ -95,7 +94,7 @@ def _conclude(ctx: DemoContext) -> None:
     if len(runs) < 2:
         return
     small, big = runs[0], runs[-1]
-    steps, threshold = ctx.settings["time_steps"], ctx.settings["clip"]
+    steps, threshold = ctx.steps, ctx.settings["clip"]
     fs, fb = small.final, big.final
     ctx.result.conclude([
         claim("vanishing", fs["ratio"] < 1e-6,

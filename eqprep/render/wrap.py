@@ -88,10 +88,22 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
         if offset and start:
             breaks.append(start)
         offset = cell_len(unit)
-        if length > width and fold:  # a phrase or formula wider than the line: cut it by cells
-            pieces = chop_cells(unit, width)
+        if length > width and fold:  # a phrase or formula wider than the line: cut it (at a space if one fits)
+            pieces = _fold(unit, width)
             for piece in pieces[:-1]:
                 start += len(piece)
                 breaks.append(start)
             offset = cell_len(pieces[-1])
     return [b for b in breaks if 0 < b < len(text)]
+
+
+def _fold(unit: str, width: int) -> list[str]:
+    """Pieces of a unit wider than the line, each cut at its last acceptable break that fits (never inside an
+    English word: 「ネット Playground」, 「Adadelta・Adam」), else by cells."""
+    pieces: list[str] = []
+    while cell_len(unit) > width:
+        fits = len(chop_cells(unit, width)[0])
+        cut = next((pos for pos in range(fits, 0, -1) if allowed(unit, pos) and unit[pos] != " "), fits)
+        pieces.append(unit[:cut])
+        unit = unit[cut:]
+    return [*pieces, unit] if unit else pieces

@@ -11,7 +11,7 @@ import threading
 from itertools import cycle
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -85,6 +85,17 @@ class SettingsInput(Input):
         return key != "x" and super().check_consume_key(key, character)
 
 
+class DemoView(Horizontal):
+    """The picture-and-plot row; it reports size changes, since the pictures are drawn to its size."""
+
+    class Resized(Message):
+        """The row's size changed (the status or legend above and below it grew or shrank)."""
+
+    def on_resize(self, _event: events.Resize) -> None:
+        """Tell the screen, which draws the picture again at the final size."""
+        self.post_message(self.Resized())
+
+
 class DemosScreen(Screen[None]):
     """List of demos, settings line, live plot and picture, results panel; Enter / ctrl+r runs, x cancels."""
 
@@ -92,6 +103,7 @@ class DemosScreen(Screen[None]):
         Binding("ctrl+r", "run", "実行", priority=True),
         Binding("x", "cancel", "中止", priority=True),
         Binding("g", "next_figure", "図の切替"),
+        Binding("f", "toggle_figure", "図を拡大/戻す"),
         Binding("p", "play", "再生/一時停止"),
         Binding("s", "step", "1 エポック"),
         Binding("escape", "app.pop_screen", "戻る"),
@@ -129,7 +141,7 @@ class DemosScreen(Screen[None]):
                 yield SettingsInput(placeholder=settings_hint(self.specs[self.selected]), id="demo-settings",
                                     compact=True)
                 yield Static("Enter / ctrl+r で実行、x で中止", id="demo-status", markup=False)
-                with Horizontal(id="demo-view"):
+                with DemoView(id="demo-view"):
                     yield Static("", id="demo-picture")
                     yield PlotWidget(id="demo-plot", allow_pan_and_zoom=False)
                 yield Static("", id="demo-legend")
@@ -376,6 +388,22 @@ class DemosScreen(Screen[None]):
                                            max(12, self.view_width() // 2 - 2)))
         else:
             picture.display = False
+
+    @on(DemoView.Resized)
+    def view_resized(self) -> None:
+        """Draw the picture again for the row's new size, so it never keeps the size it had mid-run."""
+        if self.selected == "playground" and (self.running or self.playground is not None):
+            self.draw_map()
+        elif self.result is not None and not self.running:
+            self.draw_picture(self.result, self.states[self.selected].group)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A short terminal (80×24) gives its rows to the figure: smaller results panel and status line."""
+        self.set_class(event.size.height < 32, "-short")
+
+    def action_toggle_figure(self) -> None:
+        """Hide or show the results panel, so the figure can take the whole pane."""
+        self.toggle_class("-figure")
 
     def view_width(self) -> int:
         """Columns available for pictures."""
