@@ -47,6 +47,8 @@ def test_a_phrase_too_wide_for_the_line_breaks_at_its_space_not_inside_a_word() 
     assert lines("ニューラルネット Playground", 20) == ["ニューラルネット ", "Playground"]
     assert lines("SGD・Momentum・Adadelta・Adam の軌跡", 28) == ["SGD・Momentum・Adadelta・", "Adam の軌跡"]
     assert lines("Backpropagation", 6) == ["Backpr", "opagat", "ion"], "a word wider than the line is still cut"
+    status = "一時停止: エポック 000,107  訓練損失 0.028  テスト損失 0.037"
+    assert lines(status, 50) == ["一時停止: エポック 000,107  訓練損失 0.028  ", "テスト損失 0.037"], "fields stay whole"
 
 
 def test_textual_content_uses_the_phrase_wrapper() -> None:

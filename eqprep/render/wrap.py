@@ -1,8 +1,9 @@
 """Line breaking for Japanese text mixed with English terms and maths (Textual-free; the TUI installs it).
 
-Lines may break after a space between two non-Japanese characters (English prose), and between the
-phrases BudouX finds in Japanese; never inside a Latin word, a number or a formula (inline maths uses
-no-break spaces, and a space next to an operator never breaks), nor before closing punctuation or small kana.
+Lines may break after a double space (it separates fields), after a space between two non-Japanese characters
+(English prose), and between the phrases BudouX finds in Japanese; never inside a Latin word, a number or a
+formula (inline maths uses no-break spaces, and a space next to an operator never breaks), nor before closing
+punctuation or small kana. A phrase wider than the line is cut at its last acceptable break, else by cells.
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ def break_points(text: str) -> tuple[int, ...]:
         end = match.end()
         start = match.start()
         before, after = text[start - 1] if start else "", text[end] if end < len(text) else ""
-        if (before and after and not (japanese(before) or japanese(after))
+        if end - start >= 2 and before and after:    # a double space separates fields (status lines)
+            points.add(end)
+        elif (before and after and not (japanese(before) or japanese(after))
                 and before not in _OPERATORS and after not in _OPERATORS):
             points.add(end)
     if _JAPANESE_RE.search(text):

@@ -103,8 +103,8 @@ class DemosScreen(Screen[None]):
         Binding("ctrl+r", "run", "実行", priority=True),
         Binding("x", "cancel", "中止", priority=True),
         Binding("g", "next_figure", "図の切替"),
-        Binding("f", "toggle_figure", "図を拡大/戻す"),
-        Binding("p", "play", "再生/一時停止"),
+        Binding("f", "toggle_figure", "拡大"),
+        Binding("p", "play", "再生/停止"),
         Binding("s", "step", "1 エポック"),
         Binding("escape", "app.pop_screen", "戻る"),
     ]
@@ -147,7 +147,7 @@ class DemosScreen(Screen[None]):
                 yield Static("", id="demo-legend")
                 with VerticalScroll(id="demo-results"):
                     yield Static("", id="demo-info", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Describe the first demo and focus the list."""
@@ -178,7 +178,7 @@ class DemosScreen(Screen[None]):
         state = self.states[name]
         box.value = state.text
         box.placeholder = settings_hint(self.specs[name])
-        self.set_status("Enter / ctrl+r で実行、x で中止" + ("、p 再生/一時停止、s 1 エポック" if name == "playground"
+        self.set_status("Enter / ctrl+r で実行、x で中止" + ("、p 再生/停止、s 1 エポック" if name == "playground"
                                                             else ""))
         if state.result is not None:
             self.show_result(state.result)
@@ -355,7 +355,9 @@ class DemosScreen(Screen[None]):
         plot.clear()
         if figure.dots[0]:
             plot.scatter(figure.dots[0], figure.dots[1], marker_style="grey37", hires_mode=HiResMode.BRAILLE)
-        legend: list[str | tuple[str, str]] = [(figure.title, "bold"), f" (縦: {figure.ylabel})  "]
+        narrow = 0 < plot.size.width < 40   # the x label would be cut: the legend names the x axis instead
+        axes = f"縦: {figure.ylabel}、横: {figure.xlabel}" if narrow else f"縦: {figure.ylabel}"
+        legend: list[str | tuple[str, str]] = [(figure.title, "bold"), f" ({axes})  "]
         for colour, (label, xs, ys) in zip(cycle(COLOURS), figure.lines):
             if len(xs) and len(xs) == len(ys):
                 plot.plot(xs, ys, line_style=colour, hires_mode=HiResMode.BRAILLE)
@@ -364,8 +366,9 @@ class DemosScreen(Screen[None]):
             plot.scatter([0.0], [0.0], marker="★", marker_style="bold white")
         x_min, x_max, y_min, y_max = figure.limits()
         plot.set_xlimits(x_min, x_max)
+        plot.set_xticks([x_min, x_max] if narrow else None)   # a narrow axis has room for its ends only
         plot.set_ylimits(y_min, y_max)
-        plot.set_xlabel(figure.xlabel)
+        plot.set_xlabel("" if narrow else figure.xlabel)
         plot.set_ylabel("")
         self.query_one("#demo-legend", Static).update(Content.assemble(*legend))
 
@@ -380,7 +383,9 @@ class DemosScreen(Screen[None]):
         elif group == "histogram":
             picture.display = True
             self.query_one("#demo-plot").display = False
-            picture.update(histograms_picture(result.group("histogram"), max(20, self.view_width())))
+            self.query_one("#demo-legend", Static).update("")   # the legend belongs to the hidden line plot
+            view = self.query_one("#demo-view").size
+            picture.update(histograms_picture(result.group("histogram"), max(20, view.width or 60), view.height))
         elif result.name == "cnn" and result.runs:
             run = next(iter(result.runs.values()))
             picture.display = True
@@ -415,16 +420,21 @@ class DemosScreen(Screen[None]):
             return
         picture = self.query_one("#demo-picture", Static)
         picture.display = True
-        view = self.query_one("#demo-view")
-        height = max(4, view.size.height - 1)
-        width = max(8, min(view.size.width // 2, height * 2 + 2))
-        map_content = boundary_picture(self.frame["boundary"], width, height, self.frame.get("bounds", ()),
-                                       self.frame.get("points", ()), self.frame.get("test_points", ()))
+        view = self.query_one("#demo-view").size
         key = Content.assemble(("●", f"bold {CLASS_COLOURS[1]} on {blend(1)}"), " 訓練 ",
                                ("○", f"bold {CLASS_COLOURS[0]} on {blend(0)}"), " テスト")
         epoch = self.frame.get("epoch")
-        head = Content(f"エポック {epoch:07,d}  " if isinstance(epoch, int) else "")
-        picture.update(Content.assemble(map_content, "\n", head, key))
+        head = Content(f"エポック {epoch:07,d}" if isinstance(epoch, int) else "")
+        share = 2 if view.width >= 80 else 2.5               # a narrow view leaves the loss curves more room
+        for below in (1, 2):                                 # the key goes under the epoch if it would widen the map
+            height = max(4, view.height - below)
+            width = max(8, min(int(view.width / share), height * 2 + 2))
+            one_line = not head or head.cell_length + 2 + key.cell_length <= width
+            if one_line:
+                break
+        map_content = boundary_picture(self.frame["boundary"], width, height, self.frame.get("bounds", ()),
+                                       self.frame.get("points", ()), self.frame.get("test_points", ()))
+        picture.update(Content.assemble(map_content, "\n", head, ("  " if one_line else "\n") if head else "", key))
 
     # ---- playground: play / pause / step -----------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from textual.content import Content
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -75,13 +76,27 @@ def _histogram_rows(counts: Sequence[float], bins: int) -> tuple[str, str]:
     return upper, lower
 
 
-def histograms_picture(runs: Sequence[Any], width: int) -> Content:
-    """Per activation, one row per initializer with a small histogram for each layer (left = layer 1)."""
+def _histogram_line(counts: Sequence[float], bins: int) -> str:
+    """A one-line bar histogram (8 levels) for short terminals."""
+    values = _resample(counts, bins)
+    top = max(values) or 1.0
+    return "".join(BLOCKS[round(8 * v / top)] for v in values)
+
+
+def histograms_picture(runs: Sequence[Any], width: int, height: int = 0) -> Content:
+    """Per activation, one row per initializer with a small histogram for each layer (left = layer 1).
+
+    Bars are two lines tall (16 levels) when ``height`` leaves room for every row, else one line (8 levels);
+    the layer headers go into the titles when there is no line for them, so both activations always fit.
+    """
     if not runs:
         return Content("")
     label_w = 9
     layers = len(runs[0].extra["layers"])
     bins = max(4, min(20, (width - label_w) // layers - 1))
+    activations = len({run.extra["activation"] for run in runs})
+    tall = not height or height >= activations + 2 * len(runs)         # else 1 line per title and per row
+    headers = not height or height >= 2 * activations + 2 * len(runs)  # else the title says the layer order
     parts: list[Part] = []
     current = None
     for run in runs:
@@ -89,22 +104,24 @@ def histograms_picture(runs: Sequence[Any], width: int) -> Content:
         if activation != current:
             current = activation
             lo, hi = run.extra["layers"][0]["edges"][0], run.extra["layers"][0]["edges"][-1]
-            header = "".join(f"{i + 1} 層目".ljust(bins + 1) for i in range(layers))
-            parts += [(f"{activation} (各層の横軸 {lo:g}〜{hi:g}{'、0 を除く' if activation == 'relu' else ''})\n",
-                       "bold"),
-                      " " * label_w + header.rstrip() + "\n"]
+            labels = [f"{i + 1} 層目" if cell_len(f"{i + 1} 層目") <= bins else f"{i + 1}" for i in range(layers)]
+            header = "".join(label + " " * (bins + 1 - cell_len(label)) for label in labels)
+            order = "" if headers else f"、左から 1〜{layers} 層目"
+            parts.append((f"{activation} (各層の横軸 {lo:g}〜{hi:g}{'、0 を除く' if activation == 'relu' else ''}{order})\n",
+                          "bold"))
+            if headers:
+                parts.append(" " * label_w + header.rstrip() + "\n")
         init = str(run.extra.get("init_label", run.label.split(" / ")[-1]))
         upper = lower = ""
         for layer in run.extra["layers"]:
             if not sum(layer["counts"]):                       # every value outside the drawn range
                 a, b = " " * bins, "範囲外" + " " * max(0, bins - 6)
-                upper, lower = upper + a + " ", lower + b + " "
-                continue
-            a, b = _histogram_rows(layer["counts"], bins)
-            upper += a + " "
-            lower += b + " "
-        parts += [" " * label_w, (upper.rstrip(), "green"), "\n", init[:label_w - 1].ljust(label_w),
-                  (lower.rstrip(), "green"), "\n"]
+            else:
+                a, b = _histogram_rows(layer["counts"], bins) if tall else ("", _histogram_line(layer["counts"], bins))
+            upper, lower = upper + a + " ", lower + b + " "
+        if tall:
+            parts += [" " * label_w, (upper.rstrip(), "green"), "\n"]
+        parts += [init[:label_w - 1].ljust(label_w), (lower.rstrip(), "green"), "\n"]
     return Content.assemble(*parts[:-1])
 
 
