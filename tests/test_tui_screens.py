@@ -276,20 +276,6 @@ async def test_corrupt_store_is_reported(tmp_path: Path) -> None:
     assert (data / "progress.db").read_bytes() == b"not a database at all"
 
 
-async def test_command_palette_lists_every_screen(tmp_path: Path) -> None:
-    """Every screen is reachable from the command palette, and running one opens it."""
-    from eqprep.tui.screens.registry import TITLES
-
-    app = make_app(tmp_path)
-    async with app.run_test() as pilot:
-        await wait_loaded(pilot)
-        commands = {c.title: c for c in app.get_system_commands(app.screen)}
-        assert {title for title, _ in TITLES.values()} <= set(commands)
-        commands["統計"].callback()
-        await pilot.pause()
-        assert isinstance(app.screen, StatsScreen)
-
-
 async def test_note_opens_verified_derivation(tmp_path: Path) -> None:
     """A note lists its derivations; opening one shows every step checked (real bank)."""
     from eqprep.maths.derivations import load_derivations

@@ -113,5 +113,6 @@ def answer_keys(item: Item, right: bool) -> list[str]:
 def type_keys(text: str) -> list[str]:
     """Pilot key names for typing `text`."""
     names = {" ": "space", "+": "plus", "*": "asterisk", "(": "left_parenthesis", ")": "right_parenthesis",
-             "/": "slash", ".": "full_stop", ",": "comma", "-": "minus", "^": "circumflex_accent"}
+             "/": "slash", ".": "full_stop", ",": "comma", "-": "minus", "^": "circumflex_accent",
+             "?": "question_mark"}
     return [names.get(ch, ch) for ch in text]

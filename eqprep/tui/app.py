@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import textual.content
 from rich.segment import Segment
@@ -18,6 +18,8 @@ from textual.screen import Screen
 
 from eqprep.render.wrap import divide_line
 from eqprep.study.errors import StoreError
+from eqprep.tui.messages import Ask, OpenDerivation, OpenNote, OpenScreen, ShowScreen
+from eqprep.tui.screens import registry
 from eqprep.tui.screens.home import HomeScreen
 from eqprep.tui.session import Config, Session
 
@@ -42,6 +44,7 @@ class StatsReady(Message):
         self.stats = stats
 
 THEMES = ("textual-dark", "textual-light")
+MAX_DEPTH = 8  # screens above home; deeper, a new screen replaces the top one instead of piling up
 
 # Textual wraps text with rich's word splitter, which pushes a whole Japanese run to the next line after any
 # Latin token (`データを上位 k` / `個の主成分…`) and folds inside English words; ours breaks between phrases.
@@ -54,7 +57,7 @@ class EqprepApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "eqprep"
     BINDINGS = [
-        Binding("question_mark", "help", "ヘルプ"),
+        *(destination.binding for destination in registry.EVERYWHERE),
         Binding("ctrl+t", "toggle_theme", "テーマ", show=False),  # in the help and the palette; keeps footers short
         Binding("ctrl+p", "command_palette", "コマンド", show=False, priority=True),
     ]
@@ -119,27 +122,73 @@ class EqprepApp(App[int]):
 
         shared_worker().warm_up()
 
-    def action_help(self) -> None:
-        """Open the key help."""
-        from eqprep.tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
-
     def action_toggle_theme(self) -> None:
         """Switch between the dark and light theme."""
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
 
     def open_screen(self, name: str) -> None:
-        """Open a top-level screen by name (home keys and the command palette share this)."""
-        from eqprep.tui.screens import registry
-
-        if self.session is None and name not in registry.WITHOUT_SESSION:
+        """Open a destination of the navigation table by name (home keys, app keys and the palette share this)."""
+        destination = registry.BY_NAME.get(name)
+        if destination is None:
+            self.notify(f"不明な画面: {name}", severity="error", markup=False)
+            return
+        if destination.needs_study and self.session is None:
             self.notify("学習データを読み込めなかったため開けません (ホームのエラーを確認してください)。", markup=False)
             return
-        screen = registry.build(name, self)
+        screen = destination.factory(self)
         if screen is not None:
+            self.show(screen)
+
+    def action_open_screen(self, name: str) -> None:
+        """Key binding target for the navigation table."""
+        self.open_screen(name)
+
+    def show(self, screen: Screen[Any]) -> None:
+        """Put `screen` on top, keeping the back stack bounded.
+
+        A screen of the same kind as the top one replaces it (a second note list over the first is no use), and
+        at MAX_DEPTH screens above home the new one replaces the top, so wandering notes → quiz → search → notes
+        for ever cannot grow the stack. Below that, Esc walks back through every screen as usual.
+        """
+        if type(self.screen) is type(screen) or self.depth() >= MAX_DEPTH:
+            self.switch_screen(screen)
+        else:
             self.push_screen(screen)
+
+    def depth(self) -> int:
+        """How many screens are stacked above home."""
+        stack = self.screen_stack
+        homes = [i for i, screen in enumerate(stack) if isinstance(screen, HomeScreen)]
+        return len(stack) - 1 - homes[0] if homes else len(stack)
+
+    def on_open_screen(self, message: OpenScreen) -> None:
+        """A screen asked for a destination of the navigation table."""
+        self.open_screen(message.name)
+
+    def on_open_note(self, message: OpenNote) -> None:
+        """A screen asked for a note (None: the first in syllabus order)."""
+        from eqprep.tui.screens.notes import NotesScreen
+
+        if self.session is not None:
+            self.show(NotesScreen(self.session, message.note_id))
+
+    def on_ask(self, message: Ask) -> None:
+        """A screen asked for questions to be asked as a small quiz."""
+        from eqprep.tui.screens.quiz import QuizScreen
+
+        if self.session is not None and message.questions:
+            self.show(QuizScreen(self.session, list(message.questions), message.title))
+
+    def on_open_derivation(self, message: OpenDerivation) -> None:
+        """A screen asked for a verified derivation."""
+        from eqprep.tui.screens.derivation import DerivationScreen
+
+        if self.session is not None:
+            self.show(DerivationScreen(self.session, message.derivation_id))
+
+    def on_show_screen(self, message: ShowScreen) -> None:
+        """A screen's own next screen (the exam paper, one graded answer), under the same bound."""
+        self.show(message.screen)
 
     def action_command_palette(self) -> None:
         """The command palette, with a Japanese prompt."""
@@ -147,11 +196,11 @@ class EqprepApp(App[int]):
             self.push_screen(CommandPalette(placeholder="コマンドを検索…", id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Palette: every screen of the app, then the app commands, all in Japanese."""
-        from eqprep.tui.screens import registry
-
-        for name, (title, help_text) in registry.TITLES.items():
-            yield SystemCommand(title, help_text, lambda name=name: self.open_screen(name))
+        """Palette: every destination of the navigation table, then the app commands, all in Japanese."""
+        for destination in registry.DESTINATIONS:
+            where = "" if destination.everywhere else "ホームで "
+            yield SystemCommand(destination.title, f"{destination.help} ({where}{destination.key})",
+                                lambda name=destination.name: self.open_screen(name))
         yield SystemCommand("テーマを選ぶ", "配色テーマを変える (ctrl+t で明暗を切り替え)", self.action_change_theme)
         yield SystemCommand("スクリーンショット", "今の画面を SVG で保存する",
                             lambda: self.set_timer(0.1, self.deliver_screenshot))

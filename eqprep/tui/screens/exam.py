@@ -21,6 +21,7 @@ from eqprep.study.errors import StoreError
 from eqprep.study.exam import default_minutes
 from eqprep.study.exam_session import ExamResult, ExamSession
 from eqprep.study.present import MARKS, exam_report_text, skip_text
+from eqprep.tui.messages import Ask, OpenNote, ShowScreen
 from eqprep.tui.screens.dialogs import ConfirmScreen
 from eqprep.tui.widgets.feedback import Feedback
 from eqprep.tui.widgets.question import KIND_LABELS, QuestionView, live_feedback
@@ -88,7 +89,7 @@ class ExamSetupScreen(ModalScreen[None]):
             self.query_one("#minutes", Static).update("出題できる問題がありません。")
             return
         self.dismiss(None)
-        self.app.push_screen(ExamScreen(self.session, exam))
+        self.app.post_message(ShowScreen(ExamScreen(self.session, exam)))
 
     def skipped(self, question: Question, error: str) -> None:
         """A question whose content cannot be asked is left off the paper with a warning."""
@@ -385,7 +386,7 @@ class ExamReportScreen(Screen[None]):
     def open_answer(self, event: OptionList.OptionSelected) -> None:
         """Open one question's review."""
         index = int(event.option.id or 0)
-        self.app.push_screen(ExamAnswerScreen(self.session, self.result, index))
+        self.post_message(ShowScreen(ExamAnswerScreen(self.session, self.result, index)))
 
 
 class ExamAnswerScreen(Screen[None]):
@@ -437,12 +438,8 @@ class ExamAnswerScreen(Screen[None]):
 
     def action_practice(self) -> None:
         """Ask this question now as a normal (recorded) drill."""
-        from eqprep.tui.screens.quiz import QuizScreen
-
-        self.app.push_screen(QuizScreen(self.session, [self.item.question], "模擬試験の復習"))
+        self.post_message(Ask([self.item.question], "模擬試験の復習"))
 
     def action_open_note(self) -> None:
         """Open the question's note."""
-        from eqprep.tui.screens.notes import NotesScreen
-
-        self.app.push_screen(NotesScreen(self.session, self.item.question.note_id))
+        self.post_message(OpenNote(self.item.question.note_id))

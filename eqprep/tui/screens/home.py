@@ -7,35 +7,25 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from eqprep.render.text import short_title
+from eqprep.tui.screens import registry
 from eqprep.tui.session import HomeSummary, countdown_text
 
 if TYPE_CHECKING:
     from eqprep.study.stats import Stats
     from eqprep.tui.app import EqprepApp
-
-MENU = (
-    ("r", "今日の復習を始める"),
-    ("k", "弱点ドリル (忘れやすい問題)"),
-    ("n", "ノート (シラバス順)"),
-    ("/", "検索"),
-    ("e", "模擬試験"),
-    ("s", "統計"),
-    ("w", "導出ワークベンチ"),
-    ("m", "学習デモ"),
-    ("t", "試験日を設定"),
-    ("?", "ヘルプ (キー一覧)"),
-)
+    from eqprep.tui.session import Session
 
 
-def menu_text(column: int = 36) -> str:
-    """The key menu in two columns, so home fits 80×24 even with a long weak-topic line."""
-    cells = [f" {key:<2} {label}" for key, label in MENU]
+def menu_text(session: Session | None = None, column: int = 36) -> str:
+    """Every destination of the navigation table in two columns, so home fits 80×24 even with long weak topics;
+    an entry with a setting shows its current value."""
+    cells = [f" {d.key:<2} {d.title}" + (f" ({d.status(session)})" if d.status and session else "")
+             for d in registry.DESTINATIONS]
     half = (len(cells) + 1) // 2
     rows = []
     for left, right in zip_longest(cells[:half], cells[half:], fillvalue=""):
@@ -65,31 +55,17 @@ def summary_text(summary: HomeSummary) -> str:
     return "\n".join(lines)
 
 
-
-
 class HomeScreen(Screen[None]):
     """The dashboard the app opens on."""
 
-    BINDINGS = [
-        Binding("r", "open('review')", "復習"),
-        Binding("k", "open('weak')", "弱点", show=False),
-        Binding("n", "open('notes')", "ノート"),
-        Binding("slash", "open('search')", "検索"),
-        Binding("e", "open('exam')", "模試"),
-        Binding("s", "open('stats')", "統計"),
-        Binding("w", "open('workbench')", "導出", show=False),
-        Binding("m", "open('demos')", "デモ", show=False),
-        Binding("t", "open('exam_date')", "試験日", show=False),
-        Binding("p", "open('pytorch')", "PyTorch", show=False),
-        Binding("f", "open('framework')", "フレームワーク", show=False),
-    ]
+    BINDINGS = [destination.binding for destination in registry.HOME]
 
     def compose(self) -> ComposeResult:
         """Title, dashboard and the key menu."""
         with VerticalScroll(id="home"):
             yield Static("eqprep ─ E資格 (JDLA Deep Learning for ENGINEER) 学習", id="home-title", markup=False)
             yield Static("読み込み中…", id="summary", markup=False)
-            yield Static(menu_text(), id="menu", markup=False)
+            yield Static(menu_text(self.eq_app.session), id="menu", markup=False)
         yield Footer()
 
     @property
@@ -111,11 +87,8 @@ class HomeScreen(Screen[None]):
         self.eq_app.refresh_stats()
 
     def show_stats(self, stats: Stats) -> None:
-        """Redraw the dashboard from fresh statistics."""
+        """Redraw the dashboard from fresh statistics, and the menu's settings with it."""
         session = self.eq_app.session
         if session is not None and self.is_mounted:
             self.query_one("#summary", Static).update(summary_text(session.summary(stats)))
-
-    def action_open(self, name: str) -> None:
-        """Open another screen."""
-        self.eq_app.open_screen(name)
+            self.query_one("#menu", Static).update(menu_text(session))

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from eqprep.bank.model import AREAS, Bank, Note
 from eqprep.maths.derivations import load_derivations
 from eqprep.render.math import render_markdown
+from eqprep.tui.messages import Ask, OpenDerivation, OpenScreen
 
 if TYPE_CHECKING:
     from eqprep.tui.session import Session
@@ -161,19 +162,15 @@ class NotesScreen(Screen[None]):
         elif kind == "q" and target in self.session.bank.questions:
             self.ask([target])
         elif kind == "d" and target in self.derivations:
-            from eqprep.tui.screens.derivation import DerivationScreen
-
-            self.app.push_screen(DerivationScreen(self.session, target))
+            self.post_message(OpenDerivation(target))
         else:
             self.notify(f"リンク先 '{href}' が見つかりません。", severity="error", markup=False)
 
     def ask(self, question_ids: list[str]) -> None:
         """Start a small quiz on the given questions."""
-        from eqprep.tui.screens.quiz import QuizScreen
-
         questions = [self.session.bank.questions[q] for q in question_ids]
         title = self.session.bank.notes[self.note_id].title if self.note_id in self.session.bank.notes else "問題"
-        self.app.push_screen(QuizScreen(self.session, questions, title))
+        self.post_message(Ask(questions, title))
 
     def action_drill(self) -> None:
         """Every question on the current note."""
@@ -187,6 +184,4 @@ class NotesScreen(Screen[None]):
 
     def action_search(self) -> None:
         """Open search over notes and questions."""
-        from eqprep.tui.screens.search import SearchScreen
-
-        self.app.push_screen(SearchScreen(self.session))
+        self.post_message(OpenScreen("search"))

@@ -21,6 +21,7 @@ from eqprep.study.present import describe_due, skip_text, summary_text
 from eqprep.study.review import Answer, ReviewSession
 from eqprep.study.scheduling import RATING_NAMES
 from eqprep.study.service import Outcome
+from eqprep.tui.messages import OpenNote
 from eqprep.tui.widgets.feedback import Feedback
 from eqprep.tui.widgets.question import CHOICE_KINDS, KIND_LABELS, QuestionView
 from eqprep.tui.widgets.set_view import SetView
@@ -406,11 +407,8 @@ class QuizScreen(Screen[None]):
 
     def action_open_note(self) -> None:
         """Open the note this question belongs to (check_action enables it only after answering)."""
-        if self.item is None:
-            return
-        from eqprep.tui.screens.notes import NotesScreen
-
-        self.app.push_screen(NotesScreen(self.session, self.item.question.note_id))
+        if self.item is not None:
+            self.post_message(OpenNote(self.item.question.note_id))
 
     def action_leave(self) -> None:
         """Back to where the session was started from."""

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from eqprep.bank.search import Hit, search, warm_up
+from eqprep.tui.messages import Ask, OpenNote
 
 if TYPE_CHECKING:
     from eqprep.tui.session import Session
@@ -89,10 +90,6 @@ class SearchScreen(Screen[None]):
         """Open the note, or ask the question."""
         kind, _, target = (event.option.id or "").partition(":")
         if kind == "note":
-            from eqprep.tui.screens.notes import NotesScreen
-
-            self.app.push_screen(NotesScreen(self.session, target))
+            self.post_message(OpenNote(target))
         elif kind == "question":
-            from eqprep.tui.screens.quiz import QuizScreen
-
-            self.app.push_screen(QuizScreen(self.session, [self.session.bank.questions[target]], "検索から"))
+            self.post_message(Ask([self.session.bank.questions[target]], "検索から"))
