@@ -199,3 +199,21 @@ async def test_load_error_keeps_study_entries_closed(tmp_path: Path) -> None:
             if not isinstance(app.screen, HomeScreen):
                 app.pop_screen()
                 await settle(pilot)
+
+
+def test_screens_do_not_import_each_other() -> None:
+    """Only the navigation table builds top-level screens; a screen module may use the table and modal dialogs."""
+    import ast
+
+    import eqprep.tui.screens as package
+
+    allowed = {"registry", "dialogs"}
+    for path in Path(package.__file__).parent.glob("*.py"):
+        if path.stem in ("registry", "__init__"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {f"eqprep.tui.screens.{alias.name}" for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.module == "eqprep.tui.screens" for alias in node.names}
+        screens = {name.rsplit(".", 1)[1] for name in imported if name.startswith("eqprep.tui.screens.")}
+        assert screens <= allowed, (path.name, screens - allowed)
