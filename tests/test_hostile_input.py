@@ -116,7 +116,8 @@ def test_ascii_output_encoding_is_handled(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["numeric", "self_graded"])
 def test_non_utf8_answers_are_reported_not_crashed(tmp_path: Path, kind: str) -> None:
-    proc = _eqprep(["drill", "--kind", kind, "--count", "1", "--seed", "1"], tmp_path, b"\xff\xfe\xfd\n1\n3\n")
+    stdin = b"\xff\xfe\xfd\n1\n3\n" if kind == "numeric" else b"\xff\xfe\xfd\n\n3\n"  # a description ends on an empty line
+    proc = _eqprep(["drill", "--kind", kind, "--count", "1", "--seed", "1"], tmp_path, stdin)
     out = proc.stdout.decode("utf-8")
     assert proc.returncode == 0 and b"Traceback" not in proc.stderr
     assert "1/1 問に解答" in out and "記録しました" in out

@@ -86,8 +86,19 @@ def test_drill_by_source_and_self_graded(tmp_path: Path, content: Path, monkeypa
              "--count", "10"], "10\n11\n12\n", monkeypatch)
     assert [r[0] for r in rows(tmp_path)] == ["basics-00", "basics-01", "basics-02"]
     run_cli(["--data-dir", str(tmp_path), "drill", "--content", str(content), "--kind", "self_graded"],
-            "my answer\n7\n2\n", monkeypatch)
-    assert rows(tmp_path)[-1] == ("basics-essay", "my answer", "self", 2)
+            "my answer\nover two lines\n\n7\n2\n", monkeypatch)
+    assert rows(tmp_path)[-1] == ("basics-essay", "my answer\nover two lines", "self", 2)
+
+
+def test_self_graded_answer_may_end_at_end_of_input(tmp_path: Path, content: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several answer lines then EOF: the description is kept whole, but with no rating nothing is recorded."""
+    run_cli(["--data-dir", str(tmp_path), "drill", "--content", str(content), "--kind", "self_graded"],
+            "first\nsecond\n", monkeypatch)
+    assert rows(tmp_path) == []
+    run_cli(["--data-dir", str(tmp_path), "drill", "--content", str(content), "--kind", "self_graded"],
+            "only line\n\n4\n", monkeypatch)
+    assert rows(tmp_path) == [("basics-essay", "only line", "self", 4)]
 
 
 def test_drill_stops_cleanly_at_end_of_input(tmp_path: Path, content: Path, monkeypatch: pytest.MonkeyPatch,

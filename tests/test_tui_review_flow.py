@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Static, TextArea
 
 from eqprep.tui.screens.quiz import QuizScreen
 from eqprep.tui.widgets.feedback import Feedback
@@ -47,7 +47,7 @@ async def test_self_grade_keys_show_intervals(tmp_path: Path) -> None:
     async with app.run_test() as pilot:
         await wait_loaded(pilot)
         screen = await open_quiz(pilot, "act-zero-init")
-        await pilot.press(*type_keys("same"), "enter")
+        await pilot.press(*type_keys("same"), "ctrl+s")
         await until(pilot, lambda: screen.state == "rating")
         text = feedback_text(screen)
         assert "1 Again (" in text and "4 Easy (" in text and "日後" in text
@@ -194,3 +194,27 @@ async def test_choices_show_their_selection_without_colour(tmp_path: Path) -> No
         await pilot.pause()
         rows = {row.number: str(row.render()) for row in screen.query(ChoiceRow)}
         assert rows[2].startswith("▶ 2.") and rows[1].startswith("  1.")
+
+
+async def test_self_graded_answer_takes_several_lines(tmp_path: Path) -> None:
+    """A description is written in a multi-line area: Enter breaks the line, ctrl+s (shown in the footer) sends it."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        assert app.session is not None
+        screen = await open_quiz(pilot, "act-zero-init")
+        area = screen.query_one("#answer", TextArea)
+        assert area.has_focus
+        keys = screen.active_bindings
+        assert "ctrl+s" in keys and keys["ctrl+s"].binding.description == "解答を送信"
+        assert "enter" not in keys, "Enter starts a new line while writing, so the footer does not offer it"
+        await pilot.press(*type_keys("same"), "enter", *type_keys("update"))
+        await pilot.pause()
+        assert screen.state == "answering" and area.text == "same\nupdate"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.state == "rating")
+        assert area.disabled
+        await pilot.press("3")
+        await until(pilot, lambda: screen.state == "done")
+        records = app.session.study.store.answers("act-zero-init")
+        assert [(r.answer, r.rating) for r in records] == [("same\nupdate", 3)]

@@ -45,6 +45,16 @@ def read_line() -> str | None:
     return None if line == "" else line.rstrip("\r\n")
 
 
+def read_block(read: Reader) -> str | None:
+    """Several lines, ended by an empty line or end of input; None if input ended before any line."""
+    lines: list[str] = []
+    while (line := read()) is not None and line.strip():
+        lines.append(line)
+    if line is None and not lines:
+        return None
+    return "\n".join(lines)
+
+
 def say(text: str = "") -> None:
     """Print and flush at once so piped sessions see output in order."""
     print(text, flush=True)

@@ -13,12 +13,13 @@ from eqprep.commands._terminal import (
     ask_rating,
     fail,
     open_study,
+    read_block,
     read_line,
     say,
     show_item,
     warn_skip,
 )
-from eqprep.quiz import Item
+from eqprep.quiz import MULTILINE_KINDS, Item
 from eqprep.study.errors import StoreError
 from eqprep.study.present import describe_due, summary_text
 from eqprep.study.review import Answer, ReviewSession
@@ -96,7 +97,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _ask(session: ReviewSession, item: Item, read: Reader) -> Answer | None:
-    """Read lines until one can be graded ('?' = don't know); None at end of input."""
+    """Read lines until one can be graded ('?' = don't know); None at end of input.
+
+    A self-graded description may take several lines, ended by an empty line (or the end of input).
+    """
+    if item.question.kind in MULTILINE_KINDS:
+        say("解答 (複数行可。空行で終わり):")
+        text = read_block(read)
+        return None if text is None else session.grade(item, text)
     say("解答 (? = わからない):")
     while (line := read()) is not None:
         answer = session.grade(item, line)

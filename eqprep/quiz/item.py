@@ -15,6 +15,7 @@ from eqprep.bank.model import (
 from eqprep.bank.params import answer_values, fill, instantiate
 from eqprep.render.math import render_markdown
 
+MULTILINE_KINDS = ("self_graded",)  # answered in several lines (a description compared with the model answer)
 LETTERS = "abcdefghij"  # option letters the learner may type instead of numbers (options are shown numbered)
 
 

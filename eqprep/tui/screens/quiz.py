@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from eqprep.bank.model import Question
-from eqprep.quiz import Item
+from eqprep.quiz import MULTILINE_KINDS, Item
 from eqprep.render.text import cut, plain_text
 from eqprep.study.errors import StoreError
 from eqprep.study.present import describe_due, skip_text, summary_text
@@ -23,7 +23,7 @@ from eqprep.study.scheduling import RATING_NAMES
 from eqprep.study.service import Outcome
 from eqprep.tui.messages import OpenNote
 from eqprep.tui.widgets.feedback import Feedback
-from eqprep.tui.widgets.question import CHOICE_KINDS, KIND_LABELS, QuestionView
+from eqprep.tui.widgets.question import CHOICE_KINDS, KIND_LABELS, SUBMIT_KEY, QuestionView
 from eqprep.tui.widgets.set_view import SetView
 
 if TYPE_CHECKING:
@@ -115,6 +115,7 @@ class QuizScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "submit", "解答/次へ"),
+        Binding(SUBMIT_KEY, "submit_text", "解答を送信"),
         Binding("n", "next", "次へ", show=False),
         Binding("g", "open_note", "ノート"),
         Binding("u", "undo", "取消", show=False),
@@ -193,6 +194,11 @@ class QuizScreen(Screen[None]):
     def view(self) -> QuestionView:
         """The question currently shown."""
         return self.query_one("#question", QuestionView)
+
+    def action_submit_text(self) -> None:
+        """ctrl+s: send a multi-line answer (Enter inside it starts a new line)."""
+        if self.state == "answering":
+            self.submit()
 
     async def action_submit(self) -> None:
         """Enter: grade the answer, or move on after feedback."""
@@ -390,6 +396,9 @@ class QuizScreen(Screen[None]):
             return None
         if action == "retry":
             return self.state == "done" and bool(self.misses)
+        if action in ("submit", "submit_text"):  # a multi-line answer: Enter breaks the line, ctrl+s sends it
+            writing = self.state == "answering" and self.item is not None and self.item.question.kind in MULTILINE_KINDS
+            return writing if action == "submit_text" else not writing
         return True
 
     async def action_digit(self, number: int) -> None:

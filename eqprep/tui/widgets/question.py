@@ -6,10 +6,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.highlight import highlight
-from textual.widgets import Input, Markdown, Static
+from textual.widgets import Input, Markdown, Static, TextArea
 
 from eqprep.bank.model import ChoiceQuestion, ExpressionQuestion, NumericQuestion, ParametricQuestion
-from eqprep.quiz import Item
+from eqprep.quiz import MULTILINE_KINDS, Item
 from eqprep.render.math import render_markdown
 
 KIND_LABELS = {
@@ -22,6 +22,8 @@ KIND_LABELS = {
     "combination": "組み合わせ",
 }
 CHOICE_KINDS = ("choice", "code_choice", "combination")
+SUBMIT_KEY = "ctrl+s"
+MULTILINE_HINT = "自分の答えを書いてください (Enter で改行、ctrl+s で模範解答を表示)"
 
 
 def input_hint(item: Item) -> str:
@@ -107,6 +109,11 @@ class QuestionView(Vertical):
             yield Static(hint, classes="hint", markup=False)
             for number, text in enumerate(self.item.choices, 1):
                 yield ChoiceRow(number, text, self.kind == "code_choice", self.multiple)
+        elif self.multiline:
+            yield Static(MULTILINE_HINT, classes="hint", markup=False)
+            yield TextArea(id="answer", classes="answer -multiline", soft_wrap=True, show_line_numbers=False,
+                           placeholder="ここに解答 (複数行可)")
+            yield Static("", id="preview", classes="preview", markup=False)
         else:
             yield Input(placeholder=input_hint(self.item), id="answer", classes="answer")
             yield Static("", id="preview", classes="preview", markup=False)
@@ -116,6 +123,11 @@ class QuestionView(Vertical):
         """Several options may be chosen (choice with more than one correct answer)."""
         question = self.item.question
         return isinstance(question, ChoiceQuestion) and question.multiple
+
+    @property
+    def multiline(self) -> bool:
+        """Answered in several lines (self-graded descriptions): a text area submitted with ctrl+s."""
+        return self.kind in MULTILINE_KINDS
 
     def toggle(self, number: int) -> bool:
         """Select option `number` (1-based); toggles for multi-answer questions. False if out of range."""
@@ -133,6 +145,8 @@ class QuestionView(Vertical):
         """The answer as `grade` reads it: option numbers or the typed text."""
         if self.kind in CHOICE_KINDS:
             return ",".join(str(n) for n in sorted(self.selected))
+        if self.multiline:
+            return self.query_one("#answer", TextArea).text.strip("\n")
         return self.query_one("#answer", Input).value
 
     def set_answer(self, text: str) -> None:
@@ -141,16 +155,21 @@ class QuestionView(Vertical):
             for token in filter(None, text.split(",")):
                 self.toggle(int(token))
             return
+        if self.multiline:
+            self.query_one("#answer", TextArea).load_text(text)
+            return
         self.query_one("#answer", Input).value = text
 
     def focus_input(self) -> None:
         """Put the cursor in the text input, if this kind has one."""
-        for field in self.query("#answer").results(Input):
+        for field in self.query("#answer"):
+            if isinstance(field, TextArea):
+                field.cursor_blink = False  # a steady cursor (and stable snapshots)
             field.focus()
 
     def freeze(self) -> None:
         """Freeze the input once graded."""
-        for field in self.query("#answer").results(Input):
+        for field in self.query("#answer"):
             field.disabled = True
 
     def show_preview(self, ok: bool, text: str) -> None:
