@@ -106,15 +106,36 @@ async def test_command_palette_is_japanese(tmp_path: Path) -> None:
         assert "コマンドを検索" in app.screen.query_one("CommandInput", Input).placeholder
 
 
-async def test_notes_open_with_the_area_heading_visible_and_titles_whole(tmp_path: Path) -> None:
-    """The topic tree starts at its first area heading and is wide enough for the titles at 120 columns."""
-    from textual.widgets import Tree
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_notes_list_shows_every_title_whole(tmp_path: Path, size: tuple[int, int]) -> None:
+    """The topic list starts at its first area heading, and every shipped note's title is shown whole (long
+    titles wrap onto a second line at a phrase boundary instead of being cut), at 80x24 and 120x40."""
+    from textual.widgets import OptionList
 
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    from eqprep.paths import content_root
+    from eqprep.tui.screens.notes import NotesScreen, list_title
+
+    app = make_app(tmp_path, content=content_root())
+    async with app.run_test(size=size) as pilot:
         await wait_loaded(pilot)
         await pilot.press("n")
         await settle(pilot)
-        tree = app.screen.query_one("#topics", Tree)
-        assert tree.scroll_y == 0 and tree.has_focus
-        assert tree.size.width >= 34
+        screen = app.screen
+        assert isinstance(screen, NotesScreen)
+        topics = screen.query_one("#topics", OptionList)
+        assert topics.scroll_y == 0 and topics.has_focus
+        assert "▼ 応用数学" in topics.render_line(0).text
+        notes = [note for group in screen.groups.values() for note in group]
+        assert len(notes) > 30
+        wrapped = 0
+        for note in notes:
+            topics.highlighted = topics.get_option_index(note.id)
+            await pilot.pause()
+            lines = [topics.render_line(y).text.strip() for y in range(topics.scrollable_content_region.height)]
+            shown = "".join(lines).replace(" ", "")
+            assert list_title(note.title).replace(" ", "") in shown, note.title
+            wrapped += not any(list_title(note.title) in line for line in lines)
+            if "セグメンテーション" in note.title and size[0] == 80:
+                assert "セマンティック・" in lines and "セグメンテーション" in lines, "wrapped between the words"
+        assert wrapped <= 5, "only a few titles need a second line"
+        assert list_title("畳み込みニューラルネットワーク (CNN)") == "畳み込み NN"

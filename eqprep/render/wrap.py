@@ -1,9 +1,10 @@
 """Line breaking for Japanese text mixed with English terms and maths (Textual-free; the TUI installs it).
 
 Lines may break after a double space (it separates fields), after a space between two non-Japanese characters
-(English prose), and between the phrases BudouX finds in Japanese; never inside a Latin word, a number or a
-formula (inline maths uses no-break spaces, and a space next to an operator never breaks), nor before closing
-punctuation or small kana. A phrase wider than the line is cut at its last acceptable break, else by cells.
+(English prose), between the phrases BudouX finds in Japanese, and after a ・ joining two katakana words; never
+inside a Latin word, a number or a formula (inline maths uses no-break spaces, and a space next to an operator never
+breaks), nor before closing punctuation or small kana. A phrase wider than the line is cut at its last acceptable
+break, else by cells.
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ def break_points(text: str) -> tuple[int, ...]:
                 if (cut < len(text) and allowed(text, cut) and not spaced_operator
                         and (japanese(text[cut - 1]) or japanese(text[cut]) or text[cut - 1] == " ")):
                     points.add(cut)
+        for match in re.finditer(r"(?<=[\u30a0-\u30ff])・(?=[\u30a0-\u30ff])", text):  # セマンティック・|セグメンテーション
+            points.add(match.end())
     return tuple(sorted(points))
 
 

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, OptionList, Static, Tree
+from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from eqprep.bank.model import AREAS, Bank, Note
@@ -39,12 +39,26 @@ def short_title(title: str) -> str:
     return head or title
 
 
+def list_title(title: str) -> str:
+    """Label in the topic list: the short title with ニューラルネットワーク as NN, so titles fit 80 columns."""
+    return " ".join(short_title(title).replace("ニューラルネットワーク", " NN ").split())
+
+
 def grouped_notes(bank: Bank) -> dict[str, list[Note]]:
     """Notes per area in the official order, each list sorted by `order`."""
     groups: dict[str, list[Note]] = {area: [] for area in AREAS}
     for note in sorted(bank.notes.values(), key=lambda n: (n.order, n.id)):
         groups.setdefault(note_area(bank, note), []).append(note)
     return {area: notes for area, notes in groups.items() if notes}
+
+
+def topic_options(groups: dict[str, list[Note]]) -> list[Option]:
+    """The topic list: each area as a heading (not selectable), then its notes' short titles."""
+    options: list[Option] = []
+    for area, notes in groups.items():
+        options.append(Option(Content.styled(f"▼ {area}", "bold"), disabled=True))
+        options.extend(Option(Content(list_title(note.title)), id=note.id) for note in notes)
+    return options
 
 
 def note_links(bank: Bank, note: Note, derivations: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
@@ -82,15 +96,11 @@ class NotesScreen(Screen[None]):
         self.derivations = load_derivations(session.bank.root)
 
     def compose(self) -> ComposeResult:
-        """Topic tree on the left, the note and its links on the right."""
-        tree: Tree[str] = Tree("シラバス", id="topics")
-        tree.show_root = False
-        for area, notes in self.groups.items():
-            branch = tree.root.add(area, expand=True)
-            for note in notes:
-                branch.add_leaf(short_title(note.title), data=note.id)
+        """Topic list on the left (area headings, then titles wrapped at phrase boundaries, never cut), the note
+        and its links on the right."""
+        topics = OptionList(*topic_options(self.groups), id="topics")
         with Horizontal(id="notes"):
-            yield tree
+            yield topics
             with Vertical(id="note-pane"):
                 with VerticalScroll(id="note-scroll"):
                     yield Markdown("", id="note", open_links=False)
@@ -104,15 +114,14 @@ class NotesScreen(Screen[None]):
             (notes[0].id for notes in self.groups.values()), None)
         if first:
             self.show_note(first)
-        tree = self.query_one("#topics", Tree)
-        tree.focus()
+        self.query_one("#topics", OptionList).focus()
         self.call_after_refresh(self.reveal_area)
 
     def reveal_area(self) -> None:
-        """Keep the area heading above the first notes in view (the cursor alone scrolls it away)."""
-        tree = self.query_one("#topics", Tree)
-        if tree.cursor_line < tree.scrollable_content_region.height - 1:
-            tree.scroll_home(animate=False)
+        """Keep the area heading above the first note in view (highlighting the note alone scrolls it away)."""
+        topics = self.query_one("#topics", OptionList)
+        if topics.highlighted == 1:
+            topics.scroll_home(animate=False)
 
     def show_note(self, note_id: str) -> None:
         """Display one note with math rendered and list its links."""
@@ -122,11 +131,10 @@ class NotesScreen(Screen[None]):
             self.notify(f"ノート '{note_id}' はありません。", severity="error", markup=False)
             return
         self.note_id = note_id
-        tree: Tree[str] = self.query_one("#topics", Tree)
-        for node in tree.root.children:
-            for leaf in node.children:
-                if leaf.data == note_id and tree.cursor_node is not leaf:
-                    tree.move_cursor(leaf)
+        topics = self.query_one("#topics", OptionList)
+        index = topics.get_option_index(note_id)
+        if topics.highlighted != index:
+            topics.highlighted = index
         self.query_one("#note", Markdown).update(render_markdown(note.body))
         self.query_one("#note-scroll", VerticalScroll).scroll_home(animate=False)
         links = self.query_one("#links", OptionList)
@@ -135,11 +143,11 @@ class NotesScreen(Screen[None]):
         found = note_links(bank, note, derivations)
         links.add_options([Option(Content(label), id=f"{kind}:{target}") for kind, target, label in found])
 
-    @on(Tree.NodeSelected, "#topics")
-    def topic_selected(self, event: Tree.NodeSelected[str]) -> None:
-        """Enter on a topic opens its note."""
-        if event.node.data:
-            self.show_note(event.node.data)
+    @on(OptionList.OptionSelected, "#topics")
+    def topic_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a title opens its note."""
+        if event.option.id:
+            self.show_note(event.option.id)
 
     @on(OptionList.OptionSelected, "#links")
     def link_selected(self, event: OptionList.OptionSelected) -> None:
