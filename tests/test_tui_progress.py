@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,15 @@ from eqprep.tui.screens.home import HomeScreen
 from eqprep.tui.screens.stats import StatsScreen
 from tests.tui_support import make_app, settle, wait_loaded
 
-SCREENS = ("s", "m", "n", "/", "e", "w", "t", "question_mark")
+SCREENS = ("s", "m", "n", "/", "e", "w", "t", "question_mark", "r")
+
+
+def screen_text(svg: str) -> str:
+    """The characters of an exported SVG screenshot, row by row."""
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for match in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        rows.setdefault(float(match[2]), []).append((float(match[1]), html.unescape(match[3])))
+    return "\n".join("".join(text for _, text in sorted(rows[y])) for y in sorted(rows))
 
 
 @pytest.mark.parametrize("key", SCREENS)
@@ -29,6 +39,29 @@ async def test_no_color_every_screen_renders(tmp_path: Path, monkeypatch: pytest
         screenshot = app.export_screenshot()
         assert app.return_code is None and "Traceback" not in screenshot
         assert not isinstance(app.screen, HomeScreen), "the screen opened"
+        text = screen_text(screenshot)
+        assert not set("▊▎▔") & set(text), "no half-block frames: they read as stray blocks without colour"
+        focused = app.focused
+        if focused is not None and any(edge[0] for edge in focused.styles.border):
+            assert any(edge[0] == "heavy" for edge in focused.styles.border), f"{focused} shows focus by line weight"
+
+
+async def test_no_color_focus_moves_with_line_weight(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR notes: the focused pane has a heavy ┃ edge (never █ blocks), and the edge moves with Tab."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        topics = app.screen.query_one("#topics")
+        assert topics.has_focus and topics.styles.border_right[0] == "heavy"
+        text = screen_text(app.export_screenshot())
+        assert "┃" in text and "█" not in text
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "note-scroll"
+        assert app.focused.styles.border_left[0] == "heavy" and topics.styles.border_right[0] != "heavy"
 
 
 async def test_stats_screen_shows_readiness_and_rules(tmp_path: Path) -> None:
