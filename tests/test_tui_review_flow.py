@@ -218,3 +218,49 @@ async def test_self_graded_answer_takes_several_lines(tmp_path: Path) -> None:
         await until(pilot, lambda: screen.state == "done")
         records = app.session.study.store.answers("act-zero-init")
         assert [(r.answer, r.rating) for r in records] == [("same\nupdate", 3)]
+
+
+async def test_undo_goes_back_three_answers_restoring_each_card(tmp_path: Path) -> None:
+    """u pressed three times takes back the last three answers newest first; every card is exactly as before."""
+    app = make_app(tmp_path)
+    ids = ["act-zero-init", "act-sigmoid-max", "act-softmax-code"]
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+        assert app.session is not None
+        store = app.session.study.store
+        bank = app.session.bank
+
+        async def answer_all(right: bool) -> QuizScreen:
+            await app.push_screen(QuizScreen(app.session, [bank.questions[i] for i in ids], "テスト"))
+            screen = app.screen
+            assert isinstance(screen, QuizScreen)
+            for _ in ids:
+                await until(pilot, lambda: screen.state == "answering" and all(
+                    f.has_focus for f in screen.query("#answer")))
+                await pilot.press(*answer_keys(screen.item, right))
+                await until(pilot, lambda: screen.state in ("rating", "graded"))
+                await pilot.press("3" if screen.state == "rating" else "enter")
+                await until(pilot, lambda: screen.state in ("answering", "done"))
+            assert screen.state == "done"
+            return screen
+
+        first = await answer_all(True)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is not first)
+        before = {i: store.card(i) for i in ids}
+        assert all(card is not None for card in before.values())
+        screen = await answer_all(False)
+        assert len(store.answers()) == 6 and {i: store.card(i) for i in ids} != before
+        for expected in reversed(ids):
+            await pilot.press("u")
+            await until(pilot, lambda: screen.state == "answering")
+            assert screen.item is not None and screen.item.question.id == expected
+        assert [a.question_id for a in store.answers()] == ids, "only the first session's answers remain"
+        for i in ids:
+            card, old = store.card(i), before[i]
+            assert card is not None and old is not None
+            assert (card.card.to_dict(), card.reps, card.lapses) == (old.card.to_dict(), old.reps, old.lapses)
+        assert screen.review.summary().answered == 0 and screen.misses == []
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.state == "answering" and len(store.answers()) == 3, "nothing more to take back"

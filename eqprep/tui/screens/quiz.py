@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 NEXT_HINT = "Enter / n: 次へ   g: ノート   u: 取り消し   b: 明日に回す   s: 保留   Esc: 終了"
 RATE_HINT = "自己評価: 1 Again / 2 Hard / 3 Good / 4 Easy"
 MISSED = ("wrong", "unanswered")
+UNDO_LIMIT = 50  # answers of this session that u can take back, newest first
 
 
 def until(due: datetime, now: datetime) -> str:
@@ -83,11 +84,12 @@ class Rated(Message):
 
 
 class Undone(Message):
-    """The last recorded answer was taken back by a worker."""
+    """A recorded answer was taken back by a worker (or could not be: `error`)."""
 
-    def __init__(self, answer: Answer, position: int, error: str = "") -> None:
+    def __init__(self, answer: Answer, outcome: Outcome, position: int, error: str = "") -> None:
         super().__init__()
         self.answer = answer
+        self.outcome = outcome
         self.position = position
         self.error = error
 
@@ -134,8 +136,9 @@ class QuizScreen(Screen[None]):
         self.state = "answering"  # answering -> grading -> graded | rating -> saving -> done
         self.item: Item | None = None
         self.answer: Answer | None = None
-        self.last: tuple[Answer, Outcome, int] | None = None  # the newest recorded answer, for undo
+        self.recorded: list[tuple[Answer, Outcome, int]] = []  # (answer, outcome, position), newest last, for undo
         self.misses: list[Answer] = []
+        self.undo_from = "answering"  # the state to return to if an undo fails
 
     def compose(self) -> ComposeResult:
         """Status bar, scrolling question body, footer."""
@@ -166,7 +169,7 @@ class QuizScreen(Screen[None]):
             text = summary_text(self.review.summary())
             if self.misses:
                 text += f"\n\n間違えた問題 ({len(self.misses)} 問):\n" + "\n".join(miss_lines(self.misses))
-                text += "\n\nr: 間違えた問題をもう一度   u: 最後の解答を取り消す   Esc / Enter: 戻る"
+                text += "\n\nr: 間違えた問題をもう一度   u: 解答を新しい順に取り消す   Esc / Enter: 戻る"
             else:
                 text += "\n\nEsc / Enter: 戻る"
             await body.mount(Static(text, id="summary", markup=False))
@@ -263,7 +266,7 @@ class QuizScreen(Screen[None]):
         else:
             outcome = message.outcome
             if outcome is not None and outcome.recorded:
-                self.last = (answer, outcome, self.review.position)
+                self.remember(answer, outcome)
                 if answer.verdict.status in MISSED:
                     self.misses.append(answer)
             leech = outcome is not None and outcome.leech
@@ -292,7 +295,7 @@ class QuizScreen(Screen[None]):
         if message.error or message.outcome is None:
             self.notify(message.error, severity="error", markup=False)
         else:
-            self.last = (message.answer, message.outcome, self.review.position)
+            self.remember(message.answer, message.outcome)
             if message.rating == 1:
                 self.misses.append(message.answer)
             due = describe_due(message.outcome.due, self.session.study.clock())
@@ -301,14 +304,21 @@ class QuizScreen(Screen[None]):
 
     # --- undo, bury, suspend, retry -------------------------------------------------------------
 
+    def remember(self, answer: Answer, outcome: Outcome) -> None:
+        """Keep a recorded answer for undo (the newest UNDO_LIMIT of the session)."""
+        self.recorded.append((answer, outcome, self.review.position))
+        del self.recorded[:-UNDO_LIMIT]
+
     def action_undo(self) -> None:
-        """Take back the newest recorded answer of this session and ask that question again."""
-        if self.last is None or self.state in ("grading", "saving"):
+        """Take back the newest recorded answer not yet taken back and ask that question again; repeated u
+        presses go back answer by answer, each restoring that question's card as it was before."""
+        if self.state in ("grading", "saving"):
+            return
+        if not self.recorded:
             self.notify("取り消せる解答はありません。", markup=False)
             return
-        answer, outcome, position = self.last
-        self.last = None
-        self.state = "saving"
+        answer, outcome, position = self.recorded.pop()
+        self.undo_from, self.state = self.state, "saving"
         self._undo(answer, outcome, position)
 
     @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
@@ -317,22 +327,24 @@ class QuizScreen(Screen[None]):
         try:
             self.review.study.undo(outcome)
         except StoreError as error:
-            self.post_message(Undone(answer, position, error.message))
+            self.post_message(Undone(answer, outcome, position, error.message))
             return
-        self.post_message(Undone(answer, position))
+        self.post_message(Undone(answer, outcome, position))
 
     @on(Undone)
     async def undone(self, message: Undone) -> None:
         """Ask the question again, as if the answer had never been given."""
         if message.error:
             self.notify(message.error, severity="error", markup=False)
-            self.state = "graded"
+            self.recorded.append((message.answer, message.outcome, message.position))
+            self.state = self.undo_from
             return
         status = message.answer.verdict.status
         self.review.results[status] = max(self.review.results[status] - 1, 0)
         self.misses = [a for a in self.misses if a is not message.answer]
         self.review.position = message.position - 1
-        self.notify("最後の解答を取り消しました。もう一度どうぞ。", markup=False)
+        left = f" (あと {len(self.recorded)} 件取り消せます)" if self.recorded else ""
+        self.notify(f"解答を取り消しました。もう一度どうぞ。{left}", markup=False)
         await self.show_question()
 
     def action_bury(self) -> None:
