@@ -311,3 +311,25 @@ def test_exam_ratings_ignore_time_and_stay_out_of_the_timing_history(tmp_path: P
     recorded = study.store.answers(exam_id=exam["id"])
     assert [(r.verdict, r.rating) for r in recorded] == [("correct", 3)] * 4
     assert study.store.correct_times([q.id for q in paper], 50) == [60_000] * 12
+
+
+def test_suspended_lists_prompts_and_restores(tmp_path: Path, content: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """`eqprep suspended` lists held questions with their prompt; --restore and --restore-all bring them back."""
+    study = Study(Store.open(tmp_path), load_bank(content))
+    study.bury(study.bank.questions["basics-00"])
+    study.suspend(study.bank.questions["basics-01"])
+    argv = ["--data-dir", str(tmp_path), "suspended", "--content", str(content)]
+    assert run_cli(argv, "", monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert "(2 問)" in out and "保留" in out and "まで" in out
+    assert "basics-01  basics-01: 答えは 11" in out and "basics-00  basics-00: 答えは 10" in out
+    assert run_cli([*argv, "--restore", "basics-01"], "", monkeypatch) == 0
+    assert "復習に戻しました (1 問): basics-01" in capsys.readouterr().out
+    assert study.suspended() == set()
+    assert run_cli([*argv, "--restore", "basics-01"], "", monkeypatch) == 1
+    assert "basics-01" in capsys.readouterr().err
+    assert run_cli([*argv, "--restore-all"], "", monkeypatch) == 0
+    assert study.set_aside() == [] and study.store.card("basics-00") is None
+    run_cli(argv, "", monkeypatch)
+    assert "ありません" in capsys.readouterr().out

@@ -156,6 +156,40 @@ def test_bury_and_suspend_keep_a_question_out_of_todays_review(study: Study) -> 
     assert other in study.select(mode="review", count=100)
 
 
+def test_set_aside_lists_and_restores_suspended_and_buried(study: Study) -> None:
+    """Suspended and buried questions are listed; restoring brings each back exactly as it was before."""
+    new, seen, held = (study.bank.questions[q] for q in ("3-1-1-q0", "3-1-1-q1", "3-1-1-q2"))
+    answer(study, seen.id, "1")
+    before = study.store.card(seen.id)
+    assert before is not None
+    study.bury(new)
+    study.bury(seen)
+    study.suspend(held)
+    listed = study.set_aside()
+    assert [(s.question_id, s.kind) for s in listed] == [(held.id, "suspended"), (new.id, "buried"),
+                                                          (seen.id, "buried")]
+    tomorrow = study.day_start() + timedelta(days=1)
+    assert all(s.until == tomorrow for s in listed if s.kind == "buried")
+    assert study.restore(new.id) and study.store.card(new.id) is None, "a never-answered question is new again"
+    assert new in study.select(mode="review", count=100)
+    assert study.restore(seen.id)
+    after = study.store.card(seen.id)
+    assert after is not None and after.card.to_dict() == before.card.to_dict()
+    assert study.restore(held.id) and held in study.select(mode="review", count=100)
+    assert study.set_aside() == [] and not study.restore(held.id)
+
+
+def test_a_bury_ends_when_the_question_is_answered_or_its_day_comes(study: Study) -> None:
+    """Only buries still in force are listed: answering the question, or the next day, ends them."""
+    first, second = study.bank.questions["3-1-1-q0"], study.bank.questions["3-1-1-q1"]
+    study.bury(first)
+    study.bury(second)
+    answer(study, first.id, "1")
+    assert [s.question_id for s in study.set_aside()] == [second.id]
+    study.clock.now = study.day_start() + timedelta(days=1, minutes=1)  # type: ignore[attr-defined]
+    assert study.set_aside() == [] and not study.restore(second.id)
+
+
 def test_recall_from_sql_rows_matches_fsrs(study: Study) -> None:
     """Statistics compute retrievability from the card's JSON fields; it equals fsrs's own value."""
     from eqprep.study.stats import recall_of

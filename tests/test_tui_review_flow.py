@@ -264,3 +264,40 @@ async def test_undo_goes_back_three_answers_restoring_each_card(tmp_path: Path) 
         await pilot.press("u")
         await pilot.pause()
         assert screen.state == "answering" and len(store.answers()) == 3, "nothing more to take back"
+
+
+async def test_held_screen_lists_and_restores_suspended_and_buried(tmp_path: Path) -> None:
+    """s and b in a session; home h lists both with their prompt text, r (or Enter) restores each."""
+    from textual.widgets import OptionList
+
+    from eqprep.tui.screens.held import HeldScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        assert app.session is not None
+        study = app.session.study
+        screen = await open_quiz(pilot, "act-sigmoid-max")
+        await pilot.press("s")
+        await until(pilot, lambda: screen.state == "done")
+        await pilot.press("escape")
+        screen = await open_quiz(pilot, "act-softmax-code")
+        await pilot.press("b")
+        await until(pilot, lambda: screen.state == "done")
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, QuizScreen))
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HeldScreen) and app.screen.query_one("#held", OptionList)
+                    .option_count == 2)
+        held = app.screen.query_one("#held", OptionList)
+        lines = [str(held.get_option_at_index(i).prompt) for i in range(2)]
+        assert lines[0].startswith("保留") and "act-sigmoid-max" in lines[0] and "シグモイド" in lines[0]
+        assert "まで" in lines[1] and "act-softmax-code" in lines[1]
+        assert held.has_focus and held.highlighted == 0
+        await pilot.press("r")
+        await until(pilot, lambda: held.option_count == 1)
+        assert study.suspended() == set()
+        await pilot.press("enter")
+        await until(pilot, lambda: held.option_count == 0)
+        assert study.set_aside() == [] and study.store.card("act-softmax-code") is None
+        assert "ありません" in str(app.screen.query_one("#held-count", Static).render())

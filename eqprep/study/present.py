@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from eqprep.quiz import Item, Verdict
     from eqprep.study.exam import ExamReport
     from eqprep.study.review import SessionSummary
+    from eqprep.study.service import SetAside, Study
 
 MARKS = {"correct": "◯", "wrong": "✕", "unanswered": "―", "undecided": "△"}
 
@@ -72,3 +73,17 @@ def describe_due(due: datetime | None, now: datetime) -> str:
     if wait < timedelta(days=1):
         return f"次回: {int(wait.total_seconds() // 3600)} 時間後"
     return f"次回: {wait.days} 日後 ({due.astimezone().date().isoformat()})"
+
+
+def set_aside_line(study: Study, entry: SetAside, width: int = 56) -> str:
+    """`保留` or `12/8 まで`, the question id and the start of its prompt as plain text (one line)."""
+    from eqprep.render.text import cut, plain_text
+
+    question = study.bank.questions.get(entry.question_id)
+    prompt = cut(plain_text(question.prompt), width) if question else "(この問題はコンテンツにありません)"
+    if entry.kind == "buried" and entry.until is not None:
+        until = study.local_date(entry.until)
+        kind = f"{until.month}/{until.day} まで"
+    else:
+        kind = "保留"
+    return f"{kind:<8} {entry.question_id}  {prompt}"

@@ -26,13 +26,14 @@ from eqprep.study.scheduling import (
     rating_for,
 )
 from eqprep.study.selection import Filters, select_questions
-from eqprep.study.store import AnswerRecord, CardState, Store
+from eqprep.study.store import AnswerRecord, CardState, Store, from_iso, to_iso
 
 if TYPE_CHECKING:
     from eqprep.quiz import Item, Verdict
 
 DEFAULT_NEW_PER_DAY = 20
 SUSPENDED_KEY = "suspended"
+BURIED_KEY = "buried"  # {question id: {"until": when it comes back, "due": its due time before (null: new)}}
 KIND_HISTORY = 50
 
 
@@ -55,6 +56,15 @@ class Leech:
     question_id: str
     lapses: int
     reps: int
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A question kept out of reviews: suspended (until restored) or buried (until `until`, the next day)."""
+
+    question_id: str
+    kind: str  # "suspended" | "buried"
+    until: datetime | None = None
 
 
 def utc_now() -> datetime:
@@ -173,8 +183,12 @@ class Study:
     def bury(self, question: Question) -> datetime:
         """Hide a question until tomorrow: its card (a new one if never seen) falls due at the next day's start."""
         tomorrow = self.day_start() + timedelta(days=1)
-        current = self.store.card(question.id) or self.scheduler.new_card(question.id, self.clock())
+        stored = self.store.card(question.id)
+        current = stored or self.scheduler.new_card(question.id, self.clock())
         self.store.put_card(replace(current, card=replace_due(current.card, tomorrow)))
+        buried = {k: v for k, v in self._buried().items() if self._still_buried(k, v)}  # stale entries go
+        buried[question.id] = {"until": to_iso(tomorrow), "due": to_iso(stored.card.due) if stored else None}
+        self.store.set_setting(BURIED_KEY, json.dumps(buried, sort_keys=True))
         return tomorrow
 
     def suspended(self) -> set[str]:
@@ -186,6 +200,55 @@ class Study:
         ids = self.suspended()
         ids = ids | {question.id} if on else ids - {question.id}
         self.store.set_setting(SUSPENDED_KEY, json.dumps(sorted(ids)))
+
+    def _buried(self) -> dict[str, dict[str, str | None]]:
+        """The stored bury entries (also stale ones: the day has passed or the question was answered since)."""
+        try:
+            entries = json.loads(self.store.settings().get(BURIED_KEY, "{}"))
+        except ValueError:
+            return {}
+        return entries if isinstance(entries, dict) else {}
+
+    def _still_buried(self, question_id: str, entry: dict[str, str | None]) -> bool:
+        """True while the bury holds: its day has not come and the card still falls due exactly then."""
+        try:
+            until = from_iso(str(entry["until"]))
+        except (KeyError, TypeError, ValueError):
+            return False
+        card = self.store.card(question_id)
+        return until > self.clock() and card is not None and card.card.due == until
+
+    def set_aside(self) -> list[SetAside]:
+        """Suspended questions, then buried ones still hidden, each in id order."""
+        found = [SetAside(question_id, "suspended") for question_id in sorted(self.suspended())]
+        for question_id, entry in sorted(self._buried().items()):
+            if self._still_buried(question_id, entry):
+                found.append(SetAside(question_id, "buried", from_iso(str(entry["until"]))))
+        return found
+
+    def restore(self, question_id: str) -> bool:
+        """Bring a suspended or buried question back into reviews now; False if it was neither.
+
+        A buried card gets back the due time it had (a never-answered question is new again).
+        """
+        restored = False
+        suspended = self.suspended()
+        if question_id in suspended:
+            self.store.set_setting(SUSPENDED_KEY, json.dumps(sorted(suspended - {question_id})))
+            restored = True
+        buried = self._buried()
+        entry = buried.pop(question_id, None)
+        if entry is not None:
+            if self._still_buried(question_id, entry):
+                previous = entry.get("due")
+                card = self.store.card(question_id)
+                if previous is None:
+                    self.store.delete_card(question_id)
+                elif card is not None:
+                    self.store.put_card(replace(card, card=replace_due(card.card, from_iso(previous))))
+                restored = True
+            self.store.set_setting(BURIED_KEY, json.dumps(buried, sort_keys=True))
+        return restored
 
     # --- selection ---------------------------------------------------------------------------
 

@@ -356,6 +356,11 @@ class Store:
         with self._connect(write=True) as conn:
             _put_card(conn, state)
 
+    def delete_card(self, question_id: str) -> None:
+        """Forget a question's card (an unburied never-answered question is new again)."""
+        with self._connect(write=True) as conn:
+            conn.execute("DELETE FROM cards WHERE question_id = ?", (question_id,))
+
     def undo(self, answer_id: int, previous: CardState | None) -> None:
         """Delete one answer and restore its question's card (None: the question had no card before)."""
         with self._connect(write=True) as conn:

@@ -136,6 +136,12 @@ def _exam_date(app: EqprepApp) -> Screen[Any]:
     return ExamDateScreen(_session(app))
 
 
+def _held(app: EqprepApp) -> Screen[Any]:
+    from eqprep.tui.screens.held import HeldScreen
+
+    return HeldScreen(_session(app))
+
+
 def _help(app: EqprepApp) -> Screen[Any] | None:
     from eqprep.tui.screens.help import HelpScreen
 
@@ -155,6 +161,7 @@ DESTINATIONS: tuple[Destination, ...] = (
     Destination("framework", "f", "フレームワーク切替", "PyTorch の問題を出題する / しない", _framework,
                 status=lambda session: TRACK_SHORT[session.study.framework]),
     Destination("exam_date", "t", "試験日を設定", "ホームのカウントダウンに使う", _exam_date),
+    Destination("held", "h", "保留中の問題", "保留・明日に回した問題を復習に戻す", _held),
     Destination("help", "?", "ヘルプ", "キー操作の一覧", _help, needs_study=False, footer="ヘルプ",
                 everywhere=True),
 )
