@@ -262,3 +262,32 @@ def test_check_coverage_json_counts(content_copy: Path, capsys: pytest.CaptureFi
     assert report["longest_correct_rate"] == 0.0 and report["pick_longest_score"] == 0.25
     assert report["wrong_statement"] == 0 and report["problems"] == []
     assert code == (0 if report["ok"] else 1) and {row["item_id"] for row in report["coverage"]} == {"3-1-4", "3-4-1"}
+
+
+def test_set_files_are_parsed_once_then_read_from_the_parse_cache(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second load reuses the parsed set TOML (start-up speed); an edited set file is parsed again."""
+    import shutil
+    import tomllib
+    from types import SimpleNamespace
+
+    import eqprep.bank.sets as sets_module
+    from eqprep.paths import content_root
+
+    root = tmp_path / "shipped"
+    shutil.copytree(content_root(), root)
+    first = load_bank(root)
+    parsed: list[str] = []
+
+    def counting(text: str) -> dict[str, object]:
+        parsed.append(text)
+        return tomllib.loads(text)
+
+    monkeypatch.setattr(sets_module, "tomllib", SimpleNamespace(loads=counting, TOMLDecodeError=tomllib.TOMLDecodeError))
+    again = load_bank(root)
+    assert parsed == [] and again.sets.keys() == first.sets.keys() and len(first.sets) > 10
+    assert {q: again.questions[q].prompt for q in again.questions} == {q: first.questions[q].prompt for q in first.questions}
+    edited = sorted((root / "sets").rglob("*.toml"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    load_bank(root)
+    assert len(parsed) == 1

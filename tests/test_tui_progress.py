@@ -172,3 +172,34 @@ async def test_notes_list_shows_every_title_whole(tmp_path: Path, size: tuple[in
                 assert "セマンティック・" in lines and "セグメンテーション" in lines, "wrapped between the words"
         assert wrapped <= 5, "only a few titles need a second line"
         assert list_title("畳み込みニューラルネットワーク (CNN)") == "畳み込み NN"
+
+
+def footer_fits(app: object) -> list[str]:
+    """Footer keys hidden under the right-docked palette key, or past the right edge (empty when all fit)."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    footer = app.screen.query_one(Footer)  # type: ignore[attr-defined]
+    keys = list(footer.query(FooterKey))
+    palette = [k for k in keys if k.description == "コマンド"]
+    limit = palette[0].region.x if palette else footer.region.right
+    return [k.description for k in keys if k not in palette and k.region.right > limit]
+
+
+@pytest.mark.parametrize("keys", [(), ("r",), ("r", "1", "enter"), ("n",), ("slash",), ("s",), ("w",), ("m",),
+                                  ("h",), ("exam",)])
+async def test_footer_is_never_cut_at_80x24(tmp_path: Path, keys: tuple[str, ...]) -> None:
+    """Every footer key is shown whole at 80x24 (the exam paper has the most keys)."""
+    from tests.tui_support import start_exam
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        if keys == ("exam",):
+            await start_exam(pilot, 3)
+        else:
+            for key in keys:
+                await pilot.press(key)
+                await settle(pilot)
+        await settle(pilot)
+        assert footer_fits(app) == []

@@ -62,11 +62,11 @@ def load_bank(root: Path | str | None = None, use_cache: bool = True) -> Bank:
     paths = reader.files(base / "questions", ".toml")
     for path in paths:
         _load_questions(path, bank, cache, reader)
-    if cache:
-        cache.save(keep={str(p) for p in paths})
     from eqprep.bank.sets import load_sets
 
-    load_sets(base, bank)
+    set_paths = load_sets(base, bank, cache)
+    if cache:
+        cache.save(keep={str(p) for p in [*paths, *set_paths]})
     return bank
 
 

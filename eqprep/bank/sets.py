@@ -7,7 +7,10 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eqprep.bank.cache import ParseCache
 
 from eqprep.bank.model import (
     CODE_BLANK_RE,
@@ -25,15 +28,20 @@ _INHERITED = ("topic", "tags")
 _LABEL_IN_TEXT = re.compile(r"[(（]([\u3041-\u3093])[)）]")
 
 
-def load_sets(base: Path, bank: Bank) -> None:
-    """Read every content/sets/**/*.toml; a bad set never hides the others."""
+def load_sets(base: Path, bank: Bank, cache: ParseCache | None = None) -> list[Path]:
+    """Read every content/sets/**/*.toml (parsed TOML reused from `cache` when the file is unchanged); a bad
+    set never hides the others. Returns the files read, so the caller's cache can keep their entries."""
     folder = base / "sets"
     if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*.toml")):
+        return []
+    paths = sorted(folder.rglob("*.toml"))
+    for path in paths:
         try:
             text = path.read_text(encoding="utf-8")
-            data = tomllib.loads(text)
+            cached = cache.get(path, text) if cache else None
+            data = cached[0] if cached else tomllib.loads(text)
+            if cache and not cached:
+                cache.put(path, text, data, [])
         except tomllib.TOMLDecodeError as exc:
             match = re.search(r"at line (\d+)", str(exc))
             bank.problems.append(Problem(path, int(match.group(1)) if match else None, f"TOML の構文エラー: {exc}"))
@@ -52,6 +60,7 @@ def load_sets(base: Path, bank: Bank) -> None:
         for index, raw in enumerate(raw_sets):
             set_line, question_lines = lines[index] if index < len(lines) else (None, [])
             _load_set(raw, path, set_line, question_lines, bank)
+    return paths
 
 
 def _header_lines(text: str) -> list[tuple[int, list[int]]]:

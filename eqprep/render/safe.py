@@ -32,8 +32,9 @@ def unsafe_parts(text: str) -> list[str]:
 def clean_tree(value: Any) -> tuple[Any, list[str]]:
     """Parsed TOML with every string cleaned, and the escaped parts that were removed."""
     if isinstance(value, str):
-        parts = unsafe_parts(value)
-        return (clean(value) if parts else value), parts
+        if _UNSAFE_RE.search(value) is None:  # the usual case: one scan, nothing to report
+            return value, []
+        return _UNSAFE_RE.sub("", value), unsafe_parts(value)
     if isinstance(value, list):
         pairs = [clean_tree(v) for v in value]
         return [v for v, _ in pairs], [p for _, found in pairs for p in found]

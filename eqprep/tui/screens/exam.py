@@ -157,7 +157,7 @@ class ExamScreen(Screen[None]):
         yield Static("", id="status", markup=False)
         yield Static("", id="navigator")
         yield VerticalScroll(id="body")
-        yield Footer()
+        yield Footer(compact=True)  # seven keys and the palette fit 80 columns
 
     async def on_mount(self) -> None:
         """Exam row written in a worker, first question, and the one-second timer."""

@@ -123,7 +123,7 @@ class QuizScreen(Screen[None]):
         Binding("u", "undo", "取消", show=False),
         Binding("b", "bury", "明日へ", show=False),
         Binding("s", "suspend", "保留", show=False),
-        Binding("r", "retry", "ミスを再挑戦", show=False),
+        Binding("r", "retry", "ミスを再挑戦"),  # shown only at the end, when there are misses (check_action)
         Binding("escape", "leave", "終了"),
         *[Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)],
     ]
@@ -344,7 +344,7 @@ class QuizScreen(Screen[None]):
         self.misses = [a for a in self.misses if a is not message.answer]
         self.review.position = message.position - 1
         left = f" (あと {len(self.recorded)} 件取り消せます)" if self.recorded else ""
-        self.notify(f"解答を取り消しました。もう一度どうぞ。{left}", markup=False)
+        self.notify(f"解答を取り消しました{left}。もう一度どうぞ。", markup=False)
         await self.show_question()
 
     def action_bury(self) -> None:
