@@ -77,6 +77,9 @@ async def test_stats_screen_shows_readiness_and_rules(tmp_path: Path) -> None:
         assert all(area in readiness for area in ("応用数学", "機械学習", "深層学習", "開発環境"))
         texts = " ".join(str(s.render()) for s in screen.query(Static))
         assert "習熟度 =" in texts and "準備度" in texts
+        topics = screen.query_one("#topics", Static)
+        assert topics.size.width >= 70 and "│" not in str(topics.render()), "the topic table spans the screen"
+        assert topics.size.height == len(str(topics.render()).splitlines()), "one line per topic, none wrapped"
 
 
 def test_durations_read_in_japanese() -> None:
