@@ -18,6 +18,7 @@ from eqprep.tui.screens import registry
 from eqprep.tui.screens.demos import DemosScreen
 from eqprep.tui.screens.dialogs import ExamDateScreen
 from eqprep.tui.screens.exam import ExamSetupScreen
+from eqprep.tui.screens.held import HeldScreen
 from eqprep.tui.screens.help import HelpScreen, help_text
 from eqprep.tui.screens.home import HomeScreen, menu_text
 from eqprep.tui.screens.notes import NotesScreen
@@ -31,7 +32,7 @@ from tests.tui_support import answer_keys, input_ready, make_app, settle, type_k
 OPENS: dict[str, type[Screen[object]] | None] = {
     "review": QuizScreen, "weak": QuizScreen, "notes": NotesScreen, "search": SearchScreen,
     "exam": ExamSetupScreen, "stats": StatsScreen, "workbench": WorkbenchScreen, "demos": DemosScreen,
-    "pytorch": QuizScreen, "framework": None, "exam_date": ExamDateScreen, "help": HelpScreen,
+    "pytorch": QuizScreen, "framework": None, "exam_date": ExamDateScreen, "held": HeldScreen, "help": HelpScreen,
 }
 CYCLES = 10  # 30 screens opened; a 100-round run behaves the same (depth stays at MAX_DEPTH) but takes minutes
 
