@@ -131,3 +131,56 @@ def test_directory_descriptors_cannot_reach_outside(box: Sandbox, tmp_path: Path
     code = f"import os\nfd = os.open({str(tmp_path)!r}, os.O_RDONLY)\nos.open('x.txt', os.O_CREAT | os.O_WRONLY, dir_fd=fd)"
     assert box.run(code).status == "denied"
     assert list(tmp_path.iterdir()) == []
+
+
+def _batch(box: Sandbox, codes: list[str]) -> list:
+    """Run `codes` as one batch (one forked child while nothing forces a fresh one) and wait for every Result."""
+    return [future.result() for future in box.map([(code, "<batch>") for code in codes], batch=len(codes))]
+
+
+def test_each_job_of_a_batch_gets_its_own_result_and_limits() -> None:
+    limits = Limits(cpu_seconds=1, wall_seconds=4, memory_bytes=512 * 1024 * 1024, output_bytes=4096)
+    with Sandbox({"np": "numpy"}, limits, workers=1) as sandbox:
+        results = _batch(sandbox, [
+            "print(1)", "while True:\n    pass", "print(2)", "import os\nos._exit(3)", "print(3)",
+            "x = bytearray(3 * 1024 ** 3)", "print(4)", "import time\ntime.sleep(60)", "print(5)",
+            "assert False, 'no'", "while True:\n    print('x' * 1000)", "print(6)",
+        ])
+    statuses = [r.status for r in results]
+    assert statuses[1] in ("cpu", "timeout")
+    assert statuses[:1] + statuses[2:] == ["ok", "ok", "crashed", "ok", "memory", "ok", "timeout", "ok", "error",
+                                           "output", "ok"]
+    assert [r.output for r in results if r.ok] == ["1\n", "2\n", "3\n", "4\n", "5\n", "6\n"]
+    assert results[9].message == "no"
+
+
+def test_cpu_allowance_is_per_job_not_per_batch() -> None:
+    burn = "import time\nstart = time.process_time()\nwhile time.process_time() - start < 0.6:\n    pass"
+    with Sandbox({"np": "numpy"}, Limits(cpu_seconds=1, wall_seconds=20), workers=1) as sandbox:
+        assert [r.status for r in _batch(sandbox, [burn] * 4)] == ["ok"] * 4
+
+
+def test_a_job_cannot_change_what_the_next_job_of_its_batch_sees() -> None:
+    with Sandbox({"np": "numpy"}, TIGHT, workers=1, prelude="import numpy.random", state="np.geterr()") as sandbox:
+        results = _batch(sandbox, [
+            "np.sum = None", "assert np.sum(np.ones(2)) == 2",
+            "leaked = 1", "assert 'leaked' not in globals()",
+            "import builtins\nbuiltins.len = lambda x: 0", "assert len([1]) == 1",
+            "open('left.txt', 'w').write('x')", "import os\nassert os.listdir('.') == []",
+            "np.seterr(all='raise')", "assert np.geterr()['divide'] == 'warn'",
+            "import sys\nsys.modules['json'] = None", "import json\nassert json.dumps(1) == '1'",
+            "import warnings\nwarnings.simplefilter('error')", "import warnings\nwarnings.warn('only a warning')",
+            "print(np.random.rand())", "print(np.random.rand())",
+        ])
+        alone = sandbox.run("print(np.random.rand())")
+    assert [r.status for r in results] == ["ok"] * len(results), [r.message for r in results]
+    assert results[-1].output == results[-2].output == alone.output  # every job starts from the same generator
+
+
+def test_hostile_jobs_in_a_batch_are_still_refused(tmp_path: Path) -> None:
+    target = tmp_path / "outside.txt"
+    with Sandbox({"np": "numpy"}, TIGHT, workers=1) as sandbox:
+        results = _batch(sandbox, ["x = 1", f"open({str(target)!r}, 'w').write('x')", "import socket", "x = 2",
+                                   f"open({str(target)!r}, 'w').write('x')"])
+    assert [r.status for r in results] == ["ok", "denied", "error", "ok", "denied"]
+    assert not target.exists()

@@ -7,7 +7,10 @@ import re
 from eqprep.bank.sandbox import Limits, Result
 
 CODE_LIMITS = Limits(cpu_seconds=2.0, wall_seconds=15.0, memory_bytes=1024 * 1024 * 1024)
-PRELUDE = "np.seterr(all='ignore')"
+# numpy.random and numpy.ma load lazily; imported once per server so that no forked job pays for them again
+PRELUDE = "import numpy.random, numpy.ma\nnp.seterr(all='ignore')"
+STATE = "(np.geterr(), np.get_printoptions())"  # settings an option could change for the next one in its batch
+BATCH = 16  # options run one after another in one forked child (each still isolated, see bank/sandbox_child.py)
 
 
 def fill_blank(template: str, option: str) -> str:

@@ -21,6 +21,13 @@ import sympy, torch._dynamo, torch.optim, torch.utils.data, torch.nn.utils.prune
 torch.set_num_threads(1)
 np.seterr(all='ignore')
 """
+# process-wide torch settings an option could change (e.g. `torch.set_grad_enabled(False)`): a change sends the rest
+# of its batch to a fresh fork
+TORCH_STATE = (
+    "(torch.is_grad_enabled(), torch.is_inference_mode_enabled(), torch.get_default_dtype(), torch.get_num_threads(),"
+    " torch.are_deterministic_algorithms_enabled(), torch.is_anomaly_enabled(), np.geterr())"
+)
+TORCH_BATCH = 16  # options per forked child (a fork of a process with torch loaded costs tens of ms)
 _LAZY_IMPORTS = ("sympy", "mpmath")
 _SEEDED = "torch.manual_seed(0)\nnp.random.seed(0)\n"  # every option sees the same random numbers
 
@@ -69,11 +76,12 @@ def framework_questions(bank: Bank) -> list[Question]:
 
 
 def run_jobs(jobs: Sequence[Job], workers: int = 2) -> list[Result]:
-    """Run each job in the sandbox with torch preloaded (a fresh limited fork per job; never in this process)."""
+    """Run each job in the sandbox with torch preloaded (batches of limited, isolated jobs per fork; never here)."""
     if not jobs:
         return []
-    with Sandbox(TORCH_MODULES, TORCH_LIMITS, workers=workers, allow_imports=_LAZY_IMPORTS, prelude=TORCH_PRELUDE) as box:
-        futures = [box.submit(job.program(), "<framework_code_choice>") for job in jobs]
+    with Sandbox(TORCH_MODULES, TORCH_LIMITS, workers=workers, allow_imports=_LAZY_IMPORTS, prelude=TORCH_PRELUDE,
+                 state=TORCH_STATE) as box:
+        futures = box.map([(job.program(), "<framework_code_choice>") for job in jobs], batch=TORCH_BATCH)
         return [f.result() for f in futures]
 
 

@@ -1,26 +1,26 @@
 """Run content code (code_choice options, verification programs) in limited child processes, never in-process.
 
-A `Sandbox` keeps `workers` fork servers (`sandbox_child.py`) with the allowed modules preloaded; each job
-runs in a fresh fork with CPU-time, memory, file-size, output and wall-clock limits, an empty temporary
-working directory, no inherited file descriptors and an audit hook (see docs/security.md).
+A `Sandbox` keeps `workers` fork servers (`sandbox_child.py`) with the allowed modules preloaded; each batch of
+jobs runs in a fresh fork with CPU-time, memory, file-size, output and wall-clock limits per job, an empty
+temporary working directory, no inherited file descriptors and an audit hook (see docs/security.md).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import queue
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from eqprep.lineproc import LineProcess
 
 STATUSES = ("ok", "error", "denied", "timeout", "cpu", "memory", "output", "crashed", "unavailable")
 _CHILD_SOURCE = Path(__file__).with_name("sandbox_child.py")
@@ -57,15 +57,14 @@ class Result:
 
 @dataclass
 class _Server:
-    """One fork server process and its private empty working directory."""
+    """One fork server process and its private working directory (emptied before every fork)."""
 
-    process: subprocess.Popen[str]
+    child: LineProcess
     workdir: str
-    lines: queue.Queue[str | None] = field(default_factory=queue.Queue)
 
 
 class Sandbox:
-    """A pool of fork servers; `submit(code)` returns a Future[Result], `run(code)` waits for it."""
+    """A pool of fork servers; `submit(code)` returns a Future[Result], `run(code)` waits for it, `map(codes)` batches."""
 
     def __init__(
         self,
@@ -75,16 +74,20 @@ class Sandbox:
         python: str | None = None,
         allow_imports: Iterable[str] = (),
         prelude: str = "",
+        state: str = "",
     ) -> None:
         """`modules` maps names in the job's namespace to modules preloaded by the server ({"np": "numpy"});
-        those modules (and `allow_imports`, plus a few harmless stdlib ones) may be imported by jobs."""
+        those modules (and `allow_imports`, plus a few harmless stdlib ones) may be imported by jobs.
+        `state` is an expression over the preloaded names whose value must be the same after a job as before it
+        (process-wide settings such as `torch.is_grad_enabled()`); a job that changes it ends its batch's fork."""
         self.modules = dict(modules if modules is not None else {"np": "numpy"})
         self.limits = limits
         self.python = python or sys.executable
         self.prelude = prelude
         allowed = {name.split(".")[0] for name in (*self.modules.values(), *allow_imports)}
         self._config = json.dumps(
-            {"modules": self.modules, "allowed": sorted(allowed), "limits": asdict(limits), "prelude": prelude}
+            {"modules": self.modules, "allowed": sorted(allowed), "limits": asdict(limits), "prelude": prelude,
+             "state": state}
         )
         self.workers = max(1, workers or min(4, os.cpu_count() or 1))
         self._idle: queue.Queue[_Server | None] = queue.Queue()
@@ -106,104 +109,88 @@ class Sandbox:
         workdir = tempfile.mkdtemp(prefix="eqprep-sandbox-")
         env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ} | _THREAD_ENV | {"HOME": workdir}
         try:
-            process = subprocess.Popen(
-                [self.python, "-I", "-c", _CHILD_SOURCE.read_text(encoding="utf-8")],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                cwd=workdir, env=env, close_fds=True, text=True, encoding="utf-8", bufsize=1,
-                start_new_session=True,
-            )
+            child = LineProcess([self.python, "-I", "-c", _CHILD_SOURCE.read_text(encoding="utf-8")],
+                                cwd=workdir, env=env, new_session=True)
         except OSError:
             shutil.rmtree(workdir, ignore_errors=True)
             return None
-        server = _Server(process, workdir)
-
-        def pump() -> None:
-            """Forward the server's reply lines; None marks its end."""
-            assert process.stdout is not None
-            for line in process.stdout:
-                server.lines.put(line)
-            server.lines.put(None)
-
-        threading.Thread(target=pump, name="eqprep-sandbox-reader", daemon=True).start()
+        server = _Server(child, workdir)
         with self._lock:
             self._all.append(server)
-        if not self._send(server, self._config) or self._reply(server, self.limits.start_seconds) is None:
+        if not child.send(self._config) or child.reply(self.limits.start_seconds) is None:
             self._stop(server)
             return None
         return server
 
-    @staticmethod
-    def _send(server: _Server, line: str) -> bool:
-        """Write one line to the server; False if it is gone."""
-        try:
-            assert server.process.stdin is not None
-            server.process.stdin.write(line + "\n")
-            server.process.stdin.flush()
-        except (OSError, ValueError):
-            return False
-        return True
-
-    @staticmethod
-    def _reply(server: _Server, timeout: float) -> dict[str, Any] | None:
-        """The server's next JSON reply within `timeout` seconds."""
-        try:
-            line = server.lines.get(timeout=timeout)
-        except queue.Empty:
-            return None
-        if line is None:
-            return None
-        try:
-            reply = json.loads(line)
-        except ValueError:
-            return None
-        return reply if isinstance(reply, dict) else None
-
     def _stop(self, server: _Server) -> None:
         """Kill a server (and anything it started) and remove its directory."""
-        with contextlib.suppress(OSError):
-            os.killpg(server.process.pid, 9)
-        with contextlib.suppress(OSError):
-            server.process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.process.wait(timeout=5)
+        server.child.kill()
         shutil.rmtree(server.workdir, ignore_errors=True)
         with self._lock:
             if server in self._all:
                 self._all.remove(server)
 
-    def _execute(self, code: str, filename: str) -> Result:
-        """Run one job on an idle server (starting it if needed)."""
+    def _execute(self, jobs: list[tuple[str, str]]) -> list[Result]:
+        """Run a batch of (code, filename) jobs on an idle server (starting it if needed), one Result per job."""
         server = self._idle.get()
         try:
-            if server is None or server.process.poll() is not None:
+            if server is None or not server.child.alive():
                 if server is not None:
                     self._stop(server)
                 server = self._start()
                 if server is None:
-                    return Result("unavailable", "サンドボックスのプロセスを起動できません")
-            if not self._send(server, json.dumps({"code": code, "filename": filename})):
-                reply = None
-            else:
-                reply = self._reply(server, self.limits.wall_seconds + 10)
-            if reply is None:
+                    return [Result("unavailable", "サンドボックスのプロセスを起動できません")] * len(jobs)
+            # the server bounds every job by its wall clock (plus a fork), so this only catches a dead server
+            timeout = len(jobs) * (self.limits.wall_seconds + 5) + 10
+            payload = {"jobs": [{"code": code, "filename": filename} for code, filename in jobs]}
+            reply = server.child.reply(timeout) if server.child.send(payload) else None
+            replies = reply.get("replies") if reply is not None else None
+            if not isinstance(replies, list) or len(replies) != len(jobs):
                 self._stop(server)
                 server = None
-                return Result("crashed", "サンドボックスのプロセスが応答しません")
-            status = reply.get("status")
-            if status not in STATUSES:
-                return Result("crashed", "サンドボックスの応答が不正です")
-            return Result(
-                str(status), str(reply.get("message", ""))[:2000], str(reply.get("error_type", "")),
-                str(reply.get("output", ""))[: self.limits.output_bytes],
-            )
+                return [Result("crashed", "サンドボックスのプロセスが応答しません")] * len(jobs)
+            return [self._result(item) for item in replies]
         finally:
             self._idle.put(server)
 
+    def _result(self, reply: object) -> Result:
+        """One job's Result from the server's reply (a malformed reply counts as a crash)."""
+        if not isinstance(reply, dict) or reply.get("status") not in STATUSES:
+            return Result("crashed", "サンドボックスの応答が不正です")
+        return Result(
+            str(reply["status"]), str(reply.get("message", ""))[:2000], str(reply.get("error_type", "")),
+            str(reply.get("output", ""))[: self.limits.output_bytes],
+        )
+
     def submit(self, code: str, filename: str = "<sandbox>") -> Future[Result]:
         """Queue `code` to run in the sandbox; the Future never raises for anything the code does."""
+        return self.map([(code, filename)])[0]
+
+    def map(self, jobs: Sequence[tuple[str, str]], batch: int = 1) -> list[Future[Result]]:
+        """Queue (code, filename) jobs, `batch` of them per forked child, and return one Future per job in order.
+
+        Within a batch every job still gets its own namespace, limits (CPU, wall clock, output) and Result; a job
+        that crashes, times out, leaves files or changes shared state ends the fork, and the rest of the batch
+        continues in a fresh one (see `sandbox_child.py`).
+        """
         if self._closed:
             raise RuntimeError("sandbox is closed")
-        return self._pool.submit(self._execute, code, filename)
+        futures: list[Future[Result]] = [Future() for _ in jobs]
+        size = max(1, batch)
+        for start in range(0, len(jobs), size):
+            chunk, targets = list(jobs[start : start + size]), futures[start : start + size]
+
+            def deliver(done: Future[list[Result]], targets: list[Future[Result]] = targets) -> None:
+                """Hand each job's Result to its own Future."""
+                error = done.exception()
+                for index, target in enumerate(targets):
+                    if error is not None:
+                        target.set_exception(error)
+                    else:
+                        target.set_result(done.result()[index])
+
+            self._pool.submit(self._execute, chunk).add_done_callback(deliver)
+        return futures
 
     def run(self, code: str, filename: str = "<sandbox>") -> Result:
         """Run `code` and wait for its Result."""
@@ -218,9 +205,6 @@ class Sandbox:
         with self._lock:
             servers = list(self._all)
         for server in servers:
-            if server.process.stdin is not None:
-                with contextlib.suppress(OSError):
-                    server.process.stdin.close()
             self._stop(server)
 
 

@@ -1,9 +1,12 @@
 """Sandbox fork server (stdlib only; run as `python -I -c <this source>`): one forked, limited child per job.
 
-Protocol: the first stdin line is the config, then one JSON job per line; one JSON reply per line on stdout.
-Each job runs in a fresh fork with rlimits, stdio on /dev/null, its own process group and an audit hook
-that refuses writes outside the working directory, reads outside Python's own folders, processes,
-sockets, ctypes and imports that were not allowed.
+Protocol: the first stdin line is the config, then one JSON batch of jobs per line ({"jobs": [...]}); one JSON
+reply per batch on stdout ({"replies": [...]}, one per job). A batch runs in a fresh fork with rlimits, stdio on
+/dev/null, its own process group and an audit hook that refuses writes outside the working directory, reads
+outside Python's own folders, processes, sockets, ctypes and imports that were not allowed. Each job gets a fresh
+namespace, its own CPU, wall-clock and output allowance and its own reply; a job that dies, overruns, leaves files
+or changes shared state (module attributes, sys.modules, settings, threads) ends the fork, and the rest of the
+batch continues in a new one.
 """
 
 import builtins
@@ -13,9 +16,13 @@ import json
 import os
 import resource
 import select
+import shutil
 import signal
 import sys
+import threading
 import time
+import types
+import warnings
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _DENIED_EVENTS = (
@@ -123,6 +130,16 @@ def _install_guard(cwd, allowed_modules, violations):
             busy.pop()
 
     sys.addaudithook(hook)
+    return busy
+
+
+def _privileged(busy, function, *args):
+    """Call `function` with the audit hook stood down: eqprep's own bookkeeping between jobs, never job code."""
+    busy.append(1)
+    try:
+        return function(*args)
+    finally:
+        busy.pop()
 
 
 def _address_space():
@@ -134,10 +151,11 @@ def _address_space():
         return 0
 
 
-def _set_limits(limits, base):
-    """CPU seconds, extra address space, file size, no core dumps, no new processes (unless root)."""
-    cpu = max(1, int(limits["cpu_seconds"] + 0.999))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+def _set_limits(limits, base, jobs):
+    """Extra address space, file size, no core dumps, no new processes (unless root), and a CPU ceiling for the
+    whole batch (each job then gets its own soft CPU limit from `_limit_cpu`)."""
+    hard = int(_cpu_used()) + jobs * (int(limits["cpu_seconds"] + 0.999) + 1) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_bytes"], limits["file_bytes"]))
     if base and hasattr(resource, "RLIMIT_AS"):
@@ -147,8 +165,116 @@ def _set_limits(limits, base):
         resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
 
 
-def _run_job(job, config, namespace_base, result_fd):
-    """In the forked child: limit, guard, run the code, write one JSON result, exit."""
+def _cpu_used():
+    """CPU seconds this process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _limit_cpu(seconds):
+    """The next job may use `seconds` more CPU time (SIGXCPU ends the fork when it does not stop)."""
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    soft = min(hard, int(_cpu_used() + seconds + 0.999))
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+_MEMORY_SLACK = 64 * 1024 * 1024  # address space a job may leave behind before the next job needs a fresh fork
+
+
+def _names(namespace):
+    """A module's names and what they are bound to (warning registries excluded: warnings add them)."""
+    return {key: value for key, value in namespace.items() if key != "__warningregistry__"}
+
+
+def _same(live, saved):
+    """True when every name of `saved` is still bound to the same object and no name was added."""
+    names = _names(live)
+    return len(names) == len(saved) and all(names.get(key) is value for key, value in saved.items())
+
+
+class Baseline:
+    """What a job must leave as it found it for the next job of its batch to run in the same fork."""
+
+    def __init__(self, namespace, state):
+        modules = [value for value in namespace.values() if isinstance(value, types.ModuleType)]
+        dicts = {id(d): d for d in [builtins.__dict__] + [m.__dict__ for m in modules]}
+        self.dicts = [(d, _names(d)) for d in dicts.values()]
+        self.modules = dict(sys.modules)
+        self.namespace = namespace
+        self.state_code = compile(state, "<state>", "eval") if state else None
+        self.settings = self._settings()
+        self.space = _address_space()
+        self.resets = []  # the random generators restart from the same state for every job, as in a fresh fork
+        if "random" in sys.modules:
+            generator = sys.modules["random"]
+            self.resets.append((generator.setstate, generator.getstate()))
+        if "numpy.random" in sys.modules:
+            generator = sys.modules["numpy.random"]
+            self.resets.append((generator.set_state, generator.get_state()))
+
+    def _settings(self):
+        """Process-wide settings a job could change: the given state expression and the interpreter's own."""
+        state = eval(self.state_code, dict(self.namespace)) if self.state_code is not None else None  # noqa: S307
+        return (state, list(warnings.filters), dict(os.environ), sys.getrecursionlimit(), sys.gettrace(),
+                sys.getprofile(), gc.isenabled(), threading.active_count())
+
+    def reset(self):
+        """Put the random generators back to where they were before the batch's first job."""
+        for restore, state in self.resets:
+            restore(state)
+
+    def changed(self, busy):
+        """Why the fork cannot run another job ('' when it can)."""
+        for live, saved in self.dicts:
+            if not _same(live, saved):
+                return "module"
+        if any(sys.modules.get(name) is not module for name, module in self.modules.items()):
+            return "sys.modules"
+        try:
+            if self._settings() != self.settings:
+                return "settings"
+        except BaseException:  # noqa: BLE001 - a job broke what the state expression reads
+            return "settings"
+        if os.listdir("."):
+            return "files"
+        if _privileged(busy, _address_space) > self.space + _MEMORY_SLACK:
+            return "memory"
+        return ""
+
+
+def _run_one(job, limits, namespace_base, violations):
+    """Run one job in a fresh namespace with its own output allowance; (reply, whether the fork must end)."""
+    capture = CappedWriter(limits["output_bytes"])
+    sys.stdout = sys.stderr = capture
+    del violations[:]
+    status, error_type, message, fatal = "ok", "", "", False
+    try:
+        code = compile(job["code"], job.get("filename", "<sandbox>"), "exec")
+        exec(code, dict(namespace_base))  # noqa: S102 - this is the sandboxed child
+    except OutputLimit:
+        status, error_type, message = "output", "OutputLimit", "出力が上限を超えました"
+    except MemoryError:
+        status, error_type, message, fatal = "memory", "MemoryError", "メモリの上限を超えました", True
+    except RecursionError as exc:
+        status, error_type, message = "error", "RecursionError", str(exc)
+    except BaseException as exc:  # the job's own failure, reported, never propagated
+        status, error_type, message = "error", type(exc).__name__, str(exc)
+    if violations:
+        status, message = "denied", "; ".join(violations[:3])
+    gc.collect()
+    return {"status": status, "error_type": error_type, "message": message[:2000], "output": capture.value()}, fatal
+
+
+def _write_line(fd, reply):
+    """Send one JSON reply line to the server."""
+    view = memoryview((json.dumps(reply, ensure_ascii=True) + "\n").encode("ascii"))
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _run_batch(jobs, start, config, namespace_base, result_fd):
+    """In the forked child: limit and guard, then run jobs[start:] one by one, one JSON line each; stop after a
+    job that crashed the interpreter's state or changed what the next job would see, so it gets a fresh fork."""
     os.setpgid(0, 0)
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
@@ -156,43 +282,38 @@ def _run_job(job, config, namespace_base, result_fd):
     os.closerange(3, result_fd)
     os.closerange(result_fd + 1, 1024)
     limits = config["limits"]
-    _set_limits(limits, config["base"])
+    _set_limits(limits, config["base"], len(jobs) - start)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    capture = CappedWriter(limits["output_bytes"])
-    sys.stdout = sys.stderr = capture
+    baseline = Baseline(namespace_base, config.get("state", ""))
     violations = []
-    status, error_type, message = "ok", "", ""
-    try:
-        code = compile(job["code"], job.get("filename", "<sandbox>"), "exec")
-        namespace = dict(namespace_base)
-        _install_guard(os.getcwd(), set(config["allowed"]), violations)
-        exec(code, namespace)  # noqa: S102 - this is the sandboxed child
-    except OutputLimit:
-        status, error_type, message = "output", "OutputLimit", "出力が上限を超えました"
-    except MemoryError:
-        status, error_type, message = "memory", "MemoryError", "メモリの上限を超えました"
-    except RecursionError as exc:
-        status, error_type, message = "error", "RecursionError", str(exc)
-    except BaseException as exc:  # the job's own failure, reported, never propagated
-        status, error_type, message = "error", type(exc).__name__, str(exc)
-    if violations:
-        status, message = "denied", "; ".join(violations[:3])
-    reply = {"status": status, "error_type": error_type, "message": message[:2000], "output": capture.value()}
-    data = json.dumps(reply, ensure_ascii=True).encode("ascii")
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(result_fd, view) :]
-    except OSError:
-        pass
+    busy = _install_guard(os.getcwd(), set(config["allowed"]), violations)
+    for index in range(start, len(jobs)):
+        if index > start:
+            baseline.reset()
+        _privileged(busy, _limit_cpu, limits["cpu_seconds"])
+        reply, fatal = _run_one(jobs[index], limits, namespace_base, violations)
+        reason = "fatal" if fatal else baseline.changed(busy)
+        reply["index"], reply["last"] = index, bool(reason)
+        try:
+            _privileged(busy, _write_line, result_fd, reply)
+        except OSError:
+            break
+        if reason:
+            break
     os._exit(0)
 
 
-def _wait(pid, result_fd, wall):
-    """Collect the child's result within `wall` seconds, killing its process group on overrun."""
+def _reply(status, message):
+    """A reply the server writes for a job whose fork could not answer."""
+    return {"status": status, "error_type": "", "message": message, "output": ""}
+
+
+def _collect(pid, result_fd, wall, expected):
+    """Read up to `expected` replies from a batch's fork, each within `wall` seconds of the previous one; a job
+    that overruns or kills the fork gets a timeout/cpu/crashed reply. At least one reply is returned."""
+    replies, buffer, timed_out, last = [], bytearray(), False, False
     deadline = time.monotonic() + wall
-    chunks, timed_out = [], False
-    while True:
+    while len(replies) < expected and not last:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             timed_out = True
@@ -201,36 +322,81 @@ def _wait(pid, result_fd, wall):
         if not ready:
             continue
         chunk = os.read(result_fd, 65536)
-        if not chunk:
+        if not chunk or len(buffer) + len(chunk) > 4 * 1024 * 1024:
             break
-        chunks.append(chunk)
-        if sum(len(c) for c in chunks) > 4 * 1024 * 1024:
-            break
+        buffer += chunk
+        while b"\n" in buffer and not last:
+            end = buffer.index(b"\n")
+            line = bytes(buffer[:end])
+            del buffer[: end + 1]
+            try:
+                reply = json.loads(line.decode("ascii"))
+            except ValueError:
+                reply = None
+            if not isinstance(reply, dict):
+                replies.append(_reply("crashed", "サンドボックスの応答が不正です"))
+                last = True
+                break
+            replies.append(reply)
+            last = bool(reply.get("last"))
+            deadline = time.monotonic() + wall
     for target in (-pid, pid):
         try:
             os.kill(target, signal.SIGKILL)
         except OSError:
             pass
     _, status = os.waitpid(pid, 0)
+    if last or len(replies) >= expected:
+        return replies[:expected]
     if timed_out:
-        return {"status": "timeout", "error_type": "", "message": f"実時間の上限 {wall:g} 秒を超えました", "output": ""}
-    try:
-        reply = json.loads(b"".join(chunks).decode("ascii"))
-        if isinstance(reply, dict):
-            return reply
-    except ValueError:
-        pass
+        return replies + [_reply("timeout", f"実時間の上限 {wall:g} 秒を超えました")]
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
-        return {"status": "cpu", "error_type": "", "message": "CPU 時間の上限を超えました", "output": ""}
+        return replies + [_reply("cpu", "CPU 時間の上限を超えました")]
     if os.WIFSIGNALED(status):
-        detail = f"シグナル {os.WTERMSIG(status)} で終了しました"
-    else:
-        detail = f"終了コード {os.WEXITSTATUS(status)} で終了しました"
-    return {"status": "crashed", "error_type": "", "message": detail, "output": ""}
+        return replies + [_reply("crashed", f"シグナル {os.WTERMSIG(status)} で終了しました")]
+    return replies + [_reply("crashed", f"終了コード {os.WEXITSTATUS(status)} で終了しました")]
+
+
+def _empty(folder):
+    """Remove everything a job left in the working directory (the server is not guarded, links are not followed)."""
+    for entry in os.scandir(folder):
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+def _serve_batch(jobs, config, namespace):
+    """Run a batch in as few forks as its jobs allow; one reply per job, in order."""
+    replies = []
+    while len(replies) < len(jobs):
+        _empty(".")
+        start = len(replies)
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_fd)
+            try:
+                _run_batch(jobs, start, config, namespace, write_fd)
+            finally:
+                os._exit(70)
+        os.close(write_fd)
+        try:
+            replies += _collect(pid, read_fd, config["limits"]["wall_seconds"], len(jobs) - start)
+        finally:
+            os.close(read_fd)
+    _empty(".")
+    for reply in replies:
+        reply.pop("index", None)
+        reply.pop("last", None)
+    return replies
 
 
 def main():
-    """Read the config, preload modules, then serve jobs until stdin closes."""
+    """Read the config, preload modules, then serve batches of jobs until stdin closes."""
     import zlib  # noqa: F401 - zipimport needs it for any later import; load it before jobs are guarded
 
     stdin = sys.stdin.buffer
@@ -245,21 +411,8 @@ def main():
     out.write(json.dumps({"ready": True}) + "\n")
     out.flush()
     for line in stdin:
-        job = json.loads(line)
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read_fd)
-            try:
-                _run_job(job, config, namespace, write_fd)
-            finally:
-                os._exit(70)
-        os.close(write_fd)
-        try:
-            reply = _wait(pid, read_fd, config["limits"]["wall_seconds"])
-        finally:
-            os.close(read_fd)
-        out.write(json.dumps(reply, ensure_ascii=True) + "\n")
+        jobs = json.loads(line)["jobs"]
+        out.write(json.dumps({"replies": _serve_batch(jobs, config, namespace)}, ensure_ascii=True) + "\n")
         out.flush()
 
 

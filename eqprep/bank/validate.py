@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from pathlib import Path
 
-from eqprep.bank.codecheck import CODE_LIMITS, PRELUDE, failure, option_program
+from eqprep.bank.codecheck import BATCH, CODE_LIMITS, PRELUDE, STATE, failure, option_program
 from eqprep.bank.combination import check_combination
 from eqprep.bank.formula import FormulaError, evaluate, names_in
 from eqprep.bank.mistakes import check_mistakes
@@ -66,15 +66,16 @@ def validate(
     code_questions = [q for q in bank.questions.values() if isinstance(q, CodeChoiceQuestion) and not q.framework]
     runs: dict[str, list[tuple[str, Future[Result]]]] = {}
     listings: dict[str, Future[Result]] = {}
-    with Sandbox({"np": "numpy"}, CODE_LIMITS, prelude=PRELUDE) as box:
+    with Sandbox({"np": "numpy"}, CODE_LIMITS, prelude=PRELUDE, state=STATE) as box:
         if trusted:  # queued first, so the sandboxes work while SymPy re-verifies derivations here
-            for q in code_questions:
-                if q.answer in q.choices:
-                    runs[q.id] = [(o, box.submit(option_program(q.setup, q.template, o, q.check), f"<{q.id}>"))
-                                  for o in q.choices]
-            for qset in bank.sets.values():
-                if (program := listing_program(qset, bank)) is not None:
-                    listings[qset.id] = box.submit(program, f"<{qset.id}>")
+            options = [(q, o) for q in code_questions if q.answer in q.choices for o in q.choices]
+            programs = [(option_program(q.setup, q.template, o, q.check), f"<{q.id}>") for q, o in options]
+            listed = [(qset.id, program) for qset in bank.sets.values()
+                      if (program := listing_program(qset, bank)) is not None]
+            futures = box.map(programs + [(program, f"<{sid}>") for sid, program in listed], batch=BATCH)
+            for (q, o), future in zip(options, futures, strict=False):
+                runs.setdefault(q.id, []).append((o, future))
+            listings = {sid: future for (sid, _), future in zip(listed, futures[len(options):], strict=True)}
         elif skipped is not None:
             skipped += [Problem(q.path, q.line, SKIPPED_CODE, q.id) for q in code_questions]
         problems = list(bank.problems)

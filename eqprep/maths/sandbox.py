@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
-import queue
-import subprocess
 import sys
 import threading
 import time
 from typing import Any
+
+from eqprep.lineproc import LineProcess
 
 
 class SymbolicWorker:
@@ -17,54 +15,15 @@ class SymbolicWorker:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._process: subprocess.Popen[str] | None = None
-        self._replies: queue.Queue[str | None] = queue.Queue()
+        self._child: LineProcess | None = None
         self._ready = False
-
-    def _start(self) -> None:
-        """Spawn the child and a reader thread that forwards its stdout lines."""
-        process = subprocess.Popen(
-            [sys.executable, "-m", "eqprep.maths.worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            text=True, encoding="utf-8", bufsize=1,
-        )
-        replies: queue.Queue[str | None] = queue.Queue()
-
-        def pump() -> None:
-            """Forward child stdout lines; None marks the end."""
-            assert process.stdout is not None
-            for line in process.stdout:
-                replies.put(line)
-            replies.put(None)
-
-        threading.Thread(target=pump, name="eqprep-sympy-reader", daemon=True).start()
-        self._process, self._replies, self._ready = process, replies, False
 
     def _kill(self) -> None:
         """Hard-kill the child (it may be stuck in SymPy) and forget it."""
-        if self._process is not None:
-            self._process.kill()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self._process.wait(timeout=1)
-        self._process = None
+        if self._child is not None:
+            self._child.kill()
+        self._child = None
         self._ready = False
-
-    def _read(self, deadline: float) -> dict[str, Any] | None:
-        """Next JSON reply before the deadline, or None."""
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return None
-        try:
-            line = self._replies.get(timeout=remaining)
-        except queue.Empty:
-            return None
-        if line is None:
-            return None
-        try:
-            reply = json.loads(line)
-        except json.JSONDecodeError:
-            return None
-        return reply if isinstance(reply, dict) else None
 
     def warm_up(self, timeout: float = 10.0) -> bool:
         """Start the child and wait until SymPy is imported, so later requests are fast."""
@@ -73,14 +32,14 @@ class SymbolicWorker:
 
     def _ensure(self, deadline: float) -> bool:
         """Make sure a ready child exists (caller holds the lock)."""
-        if self._process is None or self._process.poll() is not None:
+        if self._child is None or not self._child.alive():
             try:
-                self._start()
+                self._child, self._ready = LineProcess([sys.executable, "-m", "eqprep.maths.worker"]), False
             except OSError:
-                self._process = None
+                self._child = None
                 return False
         if not self._ready:
-            reply = self._read(deadline)
+            reply = self._child.reply(deadline - time.monotonic())
             if not reply or not reply.get("ready"):
                 self._kill()
                 return False
@@ -93,14 +52,11 @@ class SymbolicWorker:
         with self._lock:
             if not self._ensure(deadline):
                 return None
-            assert self._process is not None and self._process.stdin is not None
-            try:
-                self._process.stdin.write(json.dumps(payload) + "\n")
-                self._process.stdin.flush()
-            except OSError:
+            assert self._child is not None
+            if not self._child.send(payload):
                 self._kill()
                 return None
-            reply = self._read(deadline)
+            reply = self._child.reply(deadline - time.monotonic())
             if reply is None:
                 self._kill()
             return reply
