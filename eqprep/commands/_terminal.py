@@ -24,8 +24,11 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def open_study(args: argparse.Namespace) -> Study:
-    """Load the bank and open the learner's store from parsed CLI arguments."""
-    return service.open_study(args.content, args.data_dir)
+    """Load the bank and open the learner's store from parsed CLI arguments (bad stored settings: a warning each)."""
+    study = service.open_study(args.content, args.data_dir)
+    for problem in study.setting_problems:
+        print(f"注意: {problem}", file=sys.stderr)
+    return study
 
 
 def fail(error: object, code: int = 2) -> int:

@@ -10,11 +10,9 @@ from datetime import datetime, timezone
 
 from fsrs import Card, Rating, Scheduler, State
 
+from eqprep.study.settings import DEFAULT_LEECH_THRESHOLD, DEFAULT_RETENTION, RETENTION_RANGE
 from eqprep.study.store import CardState
 
-DEFAULT_RETENTION = 0.9
-RETENTION_RANGE = (0.70, 0.97)
-DEFAULT_LEECH_THRESHOLD = 8
 FAST_RATIO = 0.5
 SLOW_RATIO = 2.0
 MIN_OWN_HISTORY = 3

@@ -14,26 +14,17 @@ from typing import TYPE_CHECKING
 from fsrs import Card, Rating
 
 from eqprep.bank import load_bank
-from eqprep.bank.model import DEFAULT_TRACK, TRACKS, Bank, Question
+from eqprep.bank.model import Bank, Question
 from eqprep.paths import data_dir as resolve_data_dir
 from eqprep.study.errors import StoreError
-from eqprep.study.scheduling import (
-    DEFAULT_LEECH_THRESHOLD,
-    DEFAULT_RETENTION,
-    MIN_KIND_HISTORY,
-    MIN_OWN_HISTORY,
-    StudyScheduler,
-    rating_for,
-)
+from eqprep.study.scheduling import MIN_KIND_HISTORY, MIN_OWN_HISTORY, StudyScheduler, rating_for
 from eqprep.study.selection import Filters, select_questions
+from eqprep.study.settings import BURIED_KEY, SUSPENDED_KEY, parse_setting, read_settings
 from eqprep.study.store import AnswerRecord, CardState, Store, from_iso, to_iso
 
 if TYPE_CHECKING:
     from eqprep.quiz import Item, Verdict
 
-DEFAULT_NEW_PER_DAY = 20
-SUSPENDED_KEY = "suspended"
-BURIED_KEY = "buried"  # {question id: {"until": when it comes back, "due": its due time before (null: new)}}
 KIND_HISTORY = 50
 
 
@@ -88,43 +79,44 @@ class Study:
         self.bank = bank
         self.clock = clock
         self.tz = tz
-        settings = store.settings()
-        self.framework = settings.get("framework", DEFAULT_TRACK)
-        if self.framework not in TRACKS:
-            self.framework = DEFAULT_TRACK
-        try:
-            self.new_per_day = int(settings.get("new_per_day", DEFAULT_NEW_PER_DAY))
-            self.scheduler = StudyScheduler(
-                desired_retention=float(settings.get("desired_retention", DEFAULT_RETENTION)),
-                enable_fuzzing=enable_fuzzing,
-                leech_threshold=int(settings.get("leech_threshold", DEFAULT_LEECH_THRESHOLD)),
-            )
-        except ValueError as exc:
-            raise StoreError(
-                f"保存されている設定が不正です ({exc})。`eqprep settings --reset` で初期値に戻せます (学習履歴は消えません)。"
-            ) from exc
+        values, self.setting_problems = read_settings(store.settings())  # a bad stored value: its default, and a message
+        self.framework = str(values["framework"])
+        self.new_per_day = int(values["new_per_day"])
+        self.scheduler = StudyScheduler(
+            desired_retention=float(values["desired_retention"]),
+            enable_fuzzing=enable_fuzzing,
+            leech_threshold=int(values["leech_threshold"]),
+        )
 
     # --- settings ----------------------------------------------------------------------------
 
+    def set_setting(self, key: str, text: str) -> None:
+        """Check, store and apply one setting; SettingError (Japanese) and nothing changed when it is not allowed."""
+        value = parse_setting(key, text)
+        if key == "desired_retention":
+            scheduler = StudyScheduler(float(text), self.scheduler.fsrs.enable_fuzzing, self.scheduler.leech_threshold)
+        elif key == "leech_threshold":
+            scheduler = StudyScheduler(self.scheduler.fsrs.desired_retention, self.scheduler.fsrs.enable_fuzzing, int(text))
+        else:
+            scheduler = self.scheduler
+        self.store.set_setting(key, text)
+        self.scheduler = scheduler
+        if key == "new_per_day":
+            self.new_per_day = int(text)
+        elif key == "framework":
+            self.framework = str(value)
+
     def set_desired_retention(self, value: float) -> None:
         """Validate and persist the desired retention (0.70-0.97)."""
-        scheduler = StudyScheduler(value, self.scheduler.fsrs.enable_fuzzing, self.scheduler.leech_threshold)
-        self.store.set_setting("desired_retention", repr(float(value)))
-        self.scheduler = scheduler
+        self.set_setting("desired_retention", repr(float(value)))
 
     def set_new_per_day(self, value: int) -> None:
         """Persist the daily limit of new questions (0 or more)."""
-        if value < 0:
-            raise ValueError("1 日の新規問題数は 0 以上で指定してください。")
-        self.store.set_setting("new_per_day", str(int(value)))
-        self.new_per_day = int(value)
+        self.set_setting("new_per_day", str(int(value)))
 
     def set_framework(self, track: str) -> None:
         """Persist the framework track: "pytorch" (framework questions included) or "none"."""
-        if track not in TRACKS:
-            raise ValueError(f"フレームワークは {' / '.join(TRACKS)} のいずれかで指定してください。")
-        self.store.set_setting("framework", track)
-        self.framework = track
+        self.set_setting("framework", track)
 
     # --- recording ---------------------------------------------------------------------------
 
@@ -193,7 +185,11 @@ class Study:
 
     def suspended(self) -> set[str]:
         """Questions the learner suspended (never selected until unsuspended)."""
-        return set(json.loads(self.store.settings().get(SUSPENDED_KEY, "[]")))
+        stored = self.store.settings().get(SUSPENDED_KEY)
+        try:
+            return set(json.loads(stored)) if stored is not None else set()
+        except (ValueError, TypeError):  # reported by read_settings at start
+            return set()
 
     def suspend(self, question: Question, on: bool = True) -> None:
         """Suspend (or unsuspend) a question: review sessions skip it."""

@@ -15,6 +15,7 @@ from fsrs import Card
 
 from eqprep.study.errors import StoreError
 from eqprep.study.schema import SCHEMA_VERSION, TABLES, migrate
+from eqprep.study.settings import parse_setting
 
 DB_NAME = "progress.db"
 _HEADER = b"SQLite format 3\x00"
@@ -418,7 +419,8 @@ class Store:
             return {r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM settings")}
 
     def set_setting(self, key: str, value: str) -> None:
-        """Store one setting."""
+        """Store one setting; SettingError (a Japanese message) and nothing written when the value is not allowed."""
+        parse_setting(key, value)
         with self._connect(write=True) as conn:
             conn.execute(_PUT_SETTING, (key, value))
 

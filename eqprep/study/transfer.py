@@ -7,14 +7,14 @@ import json
 import math
 import os
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from fsrs import Card
 
-from eqprep.bank.model import TRACKS
 from eqprep.study.errors import StoreError
+from eqprep.study.settings import RULES, setting_problem
 from eqprep.study.store import Store
 
 FORMAT = "eqprep-progress"
@@ -102,45 +102,6 @@ def _card(value: Any) -> bool:
     return card.due.tzinfo is not None and (card.last_review is None or card.last_review.tzinfo is not None)
 
 
-def _retention(value: str) -> bool:
-    """A desired retention the scheduler accepts."""
-    from eqprep.study.scheduling import StudyScheduler
-
-    try:
-        StudyScheduler(desired_retention=float(value))
-    except (ValueError, OverflowError):
-        return False
-    return True
-
-
-def _int_text(low: int) -> Callable[[str], bool]:
-    """A setting holding an integer of at least `low`."""
-
-    def check(value: str) -> bool:
-        try:
-            return int(value) >= low
-        except ValueError:
-            return False
-
-    return check
-
-
-def _date_text(value: str) -> bool:
-    """A setting holding an ISO date."""
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-SETTING_RULES: dict[str, tuple[Callable[[str], bool], str]] = {
-    "desired_retention": (_retention, "0.70〜0.97 の数"),
-    "new_per_day": (_int_text(0), "0 以上の整数"),
-    "leech_threshold": (_int_text(1), "1 以上の整数"),
-    "exam_date": (_date_text, "YYYY-MM-DD の日付"),
-    "framework": (lambda v: v in TRACKS, " / ".join(TRACKS)),
-}
 _FIELD_RULES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
     "answers": {
         "question_id": (lambda v: isinstance(v, str) and bool(v), "空でない文字列"),
@@ -169,7 +130,7 @@ _FIELD_RULES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
         "report": (_exam_report, "null か成績表の JSON (total.correct / total.total)"),
     },
     "settings": {
-        "key": (lambda v: v in SETTING_RULES, " / ".join(SETTING_RULES)),
+        "key": (lambda v: v in RULES, " / ".join(RULES)),
         "value": (lambda v: isinstance(v, str), "文字列"),
     },
 }
@@ -196,10 +157,10 @@ def _validate(payload: Any, path: Path) -> dict[str, list[dict[str, Any]]]:
                     errors.append(f"{table}[{index}] に {key} がありません")
                 elif not valid(row[key]):
                     errors.append(f"{table}[{index}].{key} は {expected} にしてください (値: {str(row[key])[:60]})")
-            if table == "settings" and row.get("key") in SETTING_RULES and isinstance(row.get("value"), str):
-                valid, expected = SETTING_RULES[row["key"]]
-                if not valid(row["value"]):
-                    errors.append(f"settings[{index}] ({row['key']}) は {expected} にしてください (値: {row['value'][:60]})")
+            if table == "settings" and row.get("key") in RULES and isinstance(row.get("value"), str):
+                problem = setting_problem(row["key"], row["value"])
+                if problem:
+                    errors.append(f"settings[{index}]: {problem}")
         tables[table] = rows
     exam_ids = {row["id"] for row in tables["exams"] if isinstance(row, dict) and _int(row.get("id"))}
     for index, row in enumerate(tables["answers"]):

@@ -112,6 +112,8 @@ class EqprepApp(App[int]):
     def on_mount(self) -> None:
         """Show home, then start the SymPy checker process once home is on screen."""
         self.push_screen(HomeScreen())
+        for problem in self.session.study.setting_problems if self.session is not None else ():
+            self.notify(problem, title="設定", severity="warning", timeout=15, markup=False)
         if self.warm_up and self.session is not None:
             self.call_after_refresh(self.warm_sympy)
 

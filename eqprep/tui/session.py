@@ -91,8 +91,11 @@ class Session:
         parsed = parse_date(text)
         if parsed is None:
             return "日付は YYYY-MM-DD (例: 2027-02-20) の形で入力してください。"
+        try:
+            self.study.set_setting(EXAM_DATE_KEY, parsed.isoformat())
+        except ValueError as error:  # SettingError: the stored date stays as it was
+            return str(error)
         self.config.exam_date = None
-        self.study.store.set_setting(EXAM_DATE_KEY, parsed.isoformat())
         return None
 
     def stats(self) -> Stats:
