@@ -6,6 +6,8 @@ import io
 import re
 from typing import Any, TextIO
 
+from rich.cells import cell_len
+
 # ESC sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-byte escapes), C0/C1 controls except tab and newline,
 # and bidirectional overrides that can make text read differently from what it is.
 _UNSAFE_RE = re.compile(
@@ -68,3 +70,11 @@ class CleanWriter(io.TextIOBase):
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return getattr(self.target, "encoding", "utf-8")
+
+
+def clean_cells(text: str) -> str:
+    """`text` cleaned for display, padded with spaces to the cells it took, so a line's layout stays as measured."""
+    cleaned = clean(text)
+    if cleaned is text:
+        return text
+    return cleaned + " " * max(cell_len(text) - cell_len(cleaned), 0)

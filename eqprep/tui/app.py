@@ -16,6 +16,7 @@ from textual.filter import LineFilter, Monochrome, monochrome_style
 from textual.message import Message
 from textual.screen import Screen
 
+from eqprep.render.safe import clean_cells
 from eqprep.render.wrap import divide_line
 from eqprep.study.errors import StoreError
 from eqprep.tui.messages import Ask, OpenDerivation, OpenNote, OpenScreen, ShowScreen
@@ -34,6 +35,22 @@ class SafeMonochrome(Monochrome):
         """Grey-scale every styled segment, pass unstyled ones through."""
         return [Segment(text, monochrome_style(style) if style is not None else None, None)
                 for text, style, _ in segments]
+
+
+class SafeText(LineFilter):
+    """Every line the TUI draws has escape sequences and control characters removed (render.safe.clean_cells).
+
+    Pack text is cleaned when it is loaded, but anything shown (a question built in code, imported progress, a
+    setting, an error message) passes here on its way to the terminal, so no string reaches it raw.
+    """
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        """Clean the text of every segment (control segments, which Textual itself emits, are kept)."""
+        cleaned = []
+        for segment in segments:
+            text = segment.text if segment.control else clean_cells(segment.text)
+            cleaned.append(segment if text is segment.text else Segment(text, segment.style, None))
+        return cleaned
 
 
 class StatsReady(Message):
@@ -70,6 +87,7 @@ class EqprepApp(App[int]):
         self.load_error = ""
         self.stats: Stats | None = None
         self.safe_monochrome = SafeMonochrome()
+        self.safe_text = SafeText()
         self.theme = THEMES[0]
 
     def on_load(self) -> None:
@@ -106,8 +124,8 @@ class EqprepApp(App[int]):
                 show(message.stats)
 
     def get_line_filters(self) -> list[LineFilter]:
-        """The active filters, with the NO_COLOR one swapped for a version that cannot crash."""
-        return [self.safe_monochrome if type(f) is Monochrome else f for f in super().get_line_filters()]
+        """The cleaning filter first, then the active ones (NO_COLOR's swapped for a version that cannot crash)."""
+        return [self.safe_text, *(self.safe_monochrome if type(f) is Monochrome else f for f in super().get_line_filters())]
 
     def on_mount(self) -> None:
         """Show home, then start the SymPy checker process once home is on screen."""
