@@ -6,8 +6,8 @@ Prints one line per demo (median of ``--repeat`` runs) and exits 1 if any demo i
 (issue 7). Usage: python benchmarks/demos.py [--repeat 1] [--cap] [NAME ...]
 
 ``--cap`` runs each demo at its largest accepted ``--steps`` instead (``max_steps``) and prints the run's CPU time
-(the worker thread's, which a busy machine barely changes) and wall time; exits 1 if either is over 60 s, the
-documented bound for a capped run (issue 17).
+(the worker thread's, which a busy machine barely changes: an idle core's wall time) and wall time; exits 1 if the
+CPU time is over 60 s, the documented bound for a capped run (issue 17).
 """
 
 from __future__ import annotations
@@ -44,13 +44,13 @@ def time_capped(name: str) -> tuple[int, float, float]:
 
 
 def capped(names: list[str]) -> int:
-    """Time every demo at its cap; exit code 1 if any run is over 60 s (CPU or wall)."""
+    """Time every demo at its cap; exit code 1 if any run took over 60 s of CPU."""
     over = []
     for name in names:
         steps, cpu, wall = time_capped(name)
-        flag = "" if max(cpu, wall) < CAP_BUDGET_S else "  ← 60 s 超過"
+        flag = "" if cpu < CAP_BUDGET_S else "  ← 60 s 超過"
         print(f"{name:<14} steps {steps:6d}  CPU {cpu:6.2f} s  wall {wall:6.2f} s{flag}", flush=True)
-        if max(cpu, wall) >= CAP_BUDGET_S:
+        if cpu >= CAP_BUDGET_S:
             over.append(name)
     return 1 if over else 0
 

@@ -89,14 +89,18 @@ def test_bad_numeric_flags_are_rejected(args: list[str], capsys) -> None:
     assert "Traceback" not in err and ("指定" in err or "空のパス" in err)
 
 
-def test_demo_steps_are_capped_at_ten_times_the_default() -> None:
+def test_demo_steps_are_capped_per_demo() -> None:
     from eqprep.demos import DEMOS
-    from eqprep.demos.registry import max_steps
+    from eqprep.demos.registry import STEP_CAPS, max_steps
 
-    assert all(max_steps(spec) == 10 * spec.default_steps for spec in DEMOS.values())
-    with pytest.raises(DemoError, match="3000"):
-        run_demo("batchnorm", steps=100_000)
-    for steps in ("0", "-5", "100000"):
+    assert set(STEP_CAPS) <= set(DEMOS)
+    for spec in DEMOS.values():
+        assert spec.default_steps <= max_steps(spec) == STEP_CAPS.get(spec.name, 10 * spec.default_steps)
+        assert max_steps(spec) <= 10 * spec.default_steps
+    assert max_steps(DEMOS["batchnorm"]) == 2500 and max_steps(DEMOS["optimizers"]) == 5000
+    with pytest.raises(DemoError, match="2500"):
+        run_demo("batchnorm", steps=2501)
+    for steps in ("0", "-5", "2501", "100000"):
         assert main(["demo", "batchnorm", "--steps", steps]) == 2
 
 
