@@ -260,6 +260,7 @@ def test_check_coverage_json_counts(content_copy: Path, capsys: pytest.CaptureFi
     # option at random scores 1/4 on each
     assert report["single_choice_questions"] == 2 and report["longest_correct_ids"] == []
     assert report["longest_correct_rate"] == 0.0 and report["pick_longest_score"] == 0.25
+    assert report["key_length_rank"] == {"equal": 2} and report["drop_extremes_score"] == 0.25
     assert report["wrong_statement"] == 0 and report["problems"] == []
     assert code == (0 if report["ok"] else 1) and {row["item_id"] for row in report["coverage"]} == {"3-1-4", "3-4-1"}
 
@@ -291,3 +292,22 @@ def test_set_files_are_parsed_once_then_read_from_the_parse_cache(tmp_path: Path
     edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     load_bank(root)
     assert len(parsed) == 1
+
+
+def test_key_length_rank_and_the_drop_extremes_guess() -> None:
+    """A key that is never the longest is a cue too: guessing among the middle-length options scores above chance."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from eqprep.bank.counts import drop_extremes_score, key_length_rank
+    from eqprep.bank.model import ChoiceQuestion
+
+    def question(key: str, *others: str) -> ChoiceQuestion:
+        return cast(ChoiceQuestion, SimpleNamespace(choices=(key, *others), answer=frozenset({key})))
+
+    middle = question("abcd", "ab", "abcdef", "abc")
+    assert key_length_rank(middle) == "middle" and drop_extremes_score(middle) == 0.5
+    assert key_length_rank(question("abcdef", "ab", "abcd", "abc")) == "longest"
+    assert drop_extremes_score(question("ab", "abcdef", "abcd", "abc")) == 0.0
+    assert key_length_rank(question("ab", "cd", "ef", "gh")) == "equal"
+    assert drop_extremes_score(question("ab", "cd", "ef", "gh")) == 0.25

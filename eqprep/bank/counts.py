@@ -37,6 +37,24 @@ def pick_longest_score(question: ChoiceQuestion) -> float:
     return 1 / lengths.count(key) if key == max(lengths) else 0.0
 
 
+def key_length_rank(question: ChoiceQuestion) -> str:
+    """Where the key's length sits among the options: longest (ties count), shortest, middle, or all equal."""
+    key, lengths = _lengths(question)
+    if max(lengths) == min(lengths):
+        return "equal"
+    return "longest" if key == max(lengths) else "shortest" if key == min(lengths) else "middle"
+
+
+def drop_extremes_score(question: ChoiceQuestion) -> float:
+    """Expected score of guessing among the options that are neither a longest nor a shortest one (the
+    reverse cue left when keys are never the longest); all options when that leaves none."""
+    key, lengths = _lengths(question)
+    middle = [n for n in lengths if min(lengths) < n < max(lengths)]
+    if not middle:
+        return 1 / len(lengths)
+    return 1 / len(middle) if min(lengths) < key < max(lengths) else 0.0
+
+
 def single_choice(question: Question) -> bool:
     """Single-answer choice questions (including combination blanks): the ones the length cue applies to."""
     return isinstance(question, ChoiceQuestion) and len(question.answer) == 1 and len(question.choices) > 1
@@ -76,6 +94,10 @@ def content_counts(bank: Bank) -> dict[str, Any]:
         "longest_correct_ids": sorted(longest),  # the questions whose options to rewrite
         "pick_longest_score": round(sum(pick_longest_score(q) for q in singles if isinstance(q, ChoiceQuestion))
                                     / len(singles), 4) if singles else 0.0,
+        "key_length_rank": dict(sorted(Counter(key_length_rank(q) for q in singles
+                                               if isinstance(q, ChoiceQuestion)).items())),
+        "drop_extremes_score": round(sum(drop_extremes_score(q) for q in singles if isinstance(q, ChoiceQuestion))
+                                     / len(singles), 4) if singles else 0.0,
         "exam_ready": sum(1 for q in questions if exam_ready(q)),
         "kinds": dict(sorted(Counter(q.kind for q in questions).items())),
         "areas": areas,
