@@ -6,6 +6,7 @@ import numpy as np
 
 from eqprep.engine import SimpleConvNet
 from eqprep.engine.conv import Convolution, conv_output_size
+from eqprep.engine.network import LayerNet
 
 from . import datasets
 from .context import DemoContext, as_list
@@ -87,7 +88,7 @@ def measured_shapes(net: SimpleConvNet, x: np.ndarray, stride: int, pad: int) ->
     return {"conv": list(conv.forward(x).shape[1:]), "layers": layers}
 
 
-def _param_count(net: object) -> int:
+def _param_count(net: LayerNet) -> int:
     """Number of trainable numbers in a network's params."""
     return int(sum(p.size for p in net.params.values()))
 

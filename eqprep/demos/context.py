@@ -89,9 +89,9 @@ class DemoContext:
 
         def on_progress(progress: Progress) -> None:
             nonlocal sent_done
-            metrics = {"loss": progress.loss, "train_acc": progress.train_acc,
-                       "test_acc": progress.test_acc, "test_loss": progress.test_loss}
-            metrics = {k: float(v) for k, v in metrics.items() if v is not None}
+            reported = {"loss": progress.loss, "train_acc": progress.train_acc,
+                        "test_acc": progress.test_acc, "test_loss": progress.test_loss}
+            metrics = {k: float(v) for k, v in reported.items() if v is not None}
             if series_extra is not None and np.isfinite(progress.loss):
                 metrics.update(series_extra(progress))
             run.series.setdefault("step", []).append(float(progress.step))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from eqprep.engine.functions import sigmoid
@@ -11,10 +13,10 @@ from . import datasets
 from .context import DemoContext, as_list
 from .model import DemoSpec, RunResult, Setting, claim
 
-HIST_INITS = {"std 1": 1.0, "std 0.01": 0.01, "Xavier": "xavier", "He": "he"}
-TRAIN_INITS = {"std 0.01": 0.01, "Xavier": "xavier", "He": "he"}
+HIST_INITS: dict[str, str | float] = {"std 1": 1.0, "std 0.01": 0.01, "Xavier": "xavier", "He": "he"}
+TRAIN_INITS: dict[str, str | float] = {"std 0.01": 0.01, "Xavier": "xavier", "He": "he"}
 HIST_LAYERS, HIST_UNITS, HIST_SAMPLES, BINS = 5, 100, 1000, 20
-ACTIVATIONS = {"sigmoid": sigmoid, "tanh": np.tanh, "relu": lambda a: np.maximum(a, 0.0)}
+ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {"sigmoid": sigmoid, "tanh": np.tanh, "relu": lambda a: np.maximum(a, 0.0)}
 RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 2.0)}   # one range per activation, as in the book
 
 SPEC = DemoSpec(
@@ -105,15 +107,15 @@ def _findings(ctx: DemoContext) -> None:
                   f"std 0.01 の 5 層目の標準偏差は {small:.3f}、Xavier は {xavier:.3f} でした。"),
         ]
     if "relu / He" in runs:
-        he, xav, small = (runs[f"relu / {k}"].final for k in ("He", "Xavier", "std 0.01"))
+        he, xav, tiny = (runs[f"relu / {k}"].final for k in ("He", "Xavier", "std 0.01"))
         claims.append(claim(
             "relu_he_keeps_spread", he["std_last"] > 0.5 * he["std_first"] and xav["std_last"] < 0.5 * xav["std_first"]
-            and small["std_last"] < 1e-3,
+            and tiny["std_last"] < 1e-3,
             f"ReLU では He の初期値が層を重ねても広がりを保ち (標準偏差 {he['std_first']:.2f} → {he['std_last']:.2f})、"
             f"Xavier では縮み ({xav['std_first']:.2f} → {xav['std_last']:.2f})、std 0.01 ではほぼ 0 になります"
-            f" ({small['std_last']:.1e})。",
+            f" ({tiny['std_last']:.1e})。",
             f"ReLU の標準偏差は He {he['std_first']:.2f} → {he['std_last']:.2f}、Xavier {xav['std_first']:.2f} → "
-            f"{xav['std_last']:.2f}、std 0.01 → {small['std_last']:.1e} でした。"))
+            f"{xav['std_last']:.2f}、std 0.01 → {tiny['std_last']:.1e} でした。"))
     best, worst = runs.get("ReLU + He"), runs.get("Sigmoid + std 0.01")
     if best and worst and "test_acc" in best.final and "test_acc" in worst.final:
         ctx.result.findings.append(f"テスト精度: ReLU + He {best.final['test_acc']:.3f} / "

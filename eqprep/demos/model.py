@@ -100,13 +100,14 @@ class Setting:
     def _parse_sizes(self, value: Any) -> tuple[int, ...]:
         """Hidden-layer sizes from a sequence or comma-separated text ("" = no hidden layer)."""
         parts = [p.strip() for p in value.split(",") if p.strip()] if isinstance(value, str) else list(value)
-        sizes = []
+        sizes: list[int] = []
         for part in parts:
             try:
                 size = int(part)
             except (TypeError, ValueError):
                 raise DemoError(f"設定 {self.name} はカンマ区切りの整数で指定してください (指定: {value})") from None
-            sizes.append(self._check_range(size))
+            self._check_range(size)
+            sizes.append(size)
         if len(sizes) > MAX_LAYERS:
             raise DemoError(f"設定 {self.name} の層の数は {MAX_LAYERS} 以下にしてください")
         return tuple(sizes)

@@ -19,6 +19,7 @@ MLP_LR = {"sgd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01, "rms
           "adadelta": None, "adam": 0.001}
 ADADELTA_2D = {"rho": 0.9, "eps": 1e-3}   # larger ε than for networks, else the 2-D path barely starts
 PATH_REPORTS = 20
+Grid = float | np.ndarray
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Surface:
     """A 2-D test function with its gradient, view window, start point, minimum and per-optimizer lr."""
 
     title: str
-    f: Callable[[float, float], float]
+    f: Callable[[Grid, Grid], Grid]  # elementwise: floats along a path, NumPy grids for the contours
     grad: Callable[[float, float], tuple[float, float]]
     bounds: tuple[float, float, float, float]
     start: tuple[float, float]
@@ -95,7 +96,7 @@ def _trajectory(ctx: DemoContext, name: str, surface_name: str, steps: int, scal
         "function": surface_name, "title": surface.title, "bounds": list(surface.bounds),
         "minimum": list(surface.minimum), "lr": lr}))
     point = {"p": np.array(surface.start, dtype=np.float64)}
-    xs, ys, fs = [surface.start[0]], [surface.start[1]], [surface.f(*surface.start)]
+    xs, ys, fs = [surface.start[0]], [surface.start[1]], [float(surface.f(*surface.start))]
     run.series = {"x": xs, "y": ys, "f": fs}     # filled in place, so a cancelled run keeps its path so far
     steps = steps or surface.steps
     every = max(1, steps // PATH_REPORTS)

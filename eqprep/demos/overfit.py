@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import datasets
 from .context import DemoContext
 from .datasets import Split
@@ -44,13 +46,13 @@ def run(ctx: DemoContext) -> None:
     """Train the same 6 × 100 ReLU net five ways and report the train/test gap of each."""
     s = ctx.settings
     data = _data(ctx)
-    variants = (("正則化なし", {}, None), (f"L2 (λ={s['l2']:g})", {"weight_decay_lambda": s["l2"]}, None),
+    variants: tuple[tuple[str, dict[str, Any], int | None], ...] = (("正則化なし", {}, None), (f"L2 (λ={s['l2']:g})", {"weight_decay_lambda": s["l2"]}, None),
                 (f"L1 (λ={s['l1']:g})", {"weight_decay_lambda": s["l1"], "regularization": "l1"}, None),
                 (f"Dropout ({s['dropout']:g})", {"use_dropout": True, "dropout_ratio": s["dropout"]}, None),
                 ("Early stopping", {}, s["patience"]))
     for label, options, patience in variants:
         net = ctx.mlp(data[0].shape[1], [100] * 6, 10, "relu", "he", **options)
-        stopping = {} if patience is None else {"patience": patience, "monitor": "accuracy", "restore_best": True}
+        stopping: dict[str, Any] = {} if patience is None else {"patience": patience, "monitor": "accuracy", "restore_best": True}
         trainer = ctx.trainer(net, "sgd", data, s["lr"], **stopping)
         run = ctx.train(label, "training", trainer)
         if "train_acc" in run.final and "test_acc" in run.final:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from eqprep.engine import MultiLayerNet
@@ -43,7 +45,7 @@ def unit_spread(net: MultiLayerNet) -> float:
     return spread
 
 
-def _weights_payload(net: MultiLayerNet) -> dict:
+def _first_layer_payload(net: MultiLayerNet, _metrics: dict[str, float] | None = None) -> dict:
     """First-layer weight rows (one per hidden unit) and the unit spread, for the heatmap."""
     return {"weights": as_list(net.params["W1"].T), "unit_spread": unit_spread(net)}
 
@@ -60,8 +62,8 @@ def run(ctx: DemoContext) -> None:
                 if key.startswith("W"):
                     w[...] = CONSTANT
         trainer = ctx.trainer(net, "sgd", data, s["lr"])
-        run = ctx.train(name, "training", trainer, payload=lambda _metrics, net=net: _weights_payload(net))
-        run.extra.update(_weights_payload(net))
+        run = ctx.train(name, "training", trainer, payload=partial(_first_layer_payload, net))
+        run.extra.update(_first_layer_payload(net))
         run.final["unit_spread"] = run.extra["unit_spread"]
     sym, rnd = ctx.result.runs[label], ctx.result.runs["乱数 (He, 比較用)"]
     ctx.result.findings.append(f"{label}: 隠れユニット間の重みの最大差 {sym.extra['unit_spread']:.2e} "

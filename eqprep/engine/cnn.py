@@ -48,6 +48,7 @@ class SimpleConvNet(LayerNet):
                 raise ValueError(f"畳み込みブロック {i} の出力が空になります (入力が小さすぎます)")
             weight = make_weight(weight_init_std, (fn, c, fs, fs), c * fs * fs, fn * fs * fs, self.rng, self.dtype)
             bias = np.zeros(fn, dtype=self.dtype)
+            conv: ConvPoolRelu | Convolution
             if fused:
                 conv = ConvPoolRelu(weight, bias, stride, pad, pool_size)
                 self.layers[f"ConvPoolRelu{i}"] = conv

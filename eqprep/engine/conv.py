@@ -16,6 +16,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .functions import saved
+
 __all__ = ["conv_output_size", "im2col", "col2im", "Convolution", "Pooling", "AvgPooling", "Flatten"]
 
 CHUNK_BYTES = 1 << 20
@@ -160,9 +162,10 @@ class Convolution(BiasInGemm):
     def backward(self, dout: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         """Store dW and db; return dx by folding Wᵀ·dout back (skipped when need_dx is False)."""
         fn, c, fh, fw = self.W.shape
-        n, _, hw = self.patches.shape
+        patches = saved(self.patches)
+        n, _, hw = patches.shape
         d2 = dout.reshape(n, fn, hw)
-        self._store_grads(np.matmul(d2, self.patches.transpose(0, 2, 1)).sum(axis=0))
+        self._store_grads(np.matmul(d2, patches.transpose(0, 2, 1)).sum(axis=0))
         if not need_dx:
             return None
         oh, ow = dout.shape[2:]
@@ -281,12 +284,13 @@ class Pooling(PoolingBase):
         dxp = (np.empty if tiles_h else np.zeros)((n, c, hp, wp), dtype=dout.dtype)
         step = _chunk_size(n, dxp[0].nbytes)
         drows = np.empty((step, c, oh, wp), dtype=dout.dtype)
+        arg_h, arg_w = saved(self.arg_h), saved(self.arg_w)
         for sl in _chunks(n, step):
             d = drows[:sl.stop - sl.start]
             if not tiles_w:
                 d.fill(0)
-            _route(dout[sl], self.arg_w[sl], self._col_views(d, ow), tiles_w)
-            _route(d, self.arg_h[sl], self._row_views(dxp[sl], oh), tiles_h)
+            _route(dout[sl], arg_w[sl], self._col_views(d, ow), tiles_w)
+            _route(d, arg_h[sl], self._row_views(dxp[sl], oh), tiles_h)
         return dxp[:, :, p:p + h, p:p + w] if p else dxp
 
 

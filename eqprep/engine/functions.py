@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
+
+T = TypeVar("T")
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -26,3 +30,10 @@ def as_labels(t: np.ndarray) -> np.ndarray:
     if t.ndim == 2:
         return t[:, 0] if t.shape[1] == 1 else t.argmax(axis=1)
     return t
+
+
+def saved(value: T | None) -> T:
+    """What forward() kept for backward(); backward() before any forward() is a usage error, said plainly."""
+    if value is None:
+        raise RuntimeError("backward() の前に forward() を呼んでください")
+    return value

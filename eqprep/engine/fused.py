@@ -22,6 +22,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .conv import BiasInGemm, _chunk_size, _chunks, _index_dtype, _pad, _running_max, conv_output_size
+from .functions import saved
 
 
 class ConvPoolRelu(BiasInGemm):
@@ -80,19 +81,20 @@ class ConvPoolRelu(BiasInGemm):
     def backward(self, dout: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         """Store dW and db; return dx (skipped when need_dx is False)."""
         fn, c, fh, fw = self.W.shape
-        n, rows_aug, kc = self.patches.shape
+        patches, arg, out = saved(self.patches), saved(self.arg), saved(self.out)
+        n, rows_aug, kc = patches.shape
         k = self.pool * self.pool
         cells = kc // k
-        dpool = dout.reshape(n, fn, cells) * (self.out > 0)
+        dpool = dout.reshape(n, fn, cells) * (out > 0)
         dw_aug = np.zeros((fn, rows_aug), dtype=dout.dtype)
-        step = _chunk_size(n, self.patches[0].nbytes + fn * kc * dout.itemsize)
+        step = _chunk_size(n, patches[0].nbytes + fn * kc * dout.itemsize)
         dy = np.empty((n if need_dx else step, fn, kc), dtype=dout.dtype)
-        offsets = np.arange(k, dtype=self.arg.dtype).reshape(1, 1, k, 1)
+        offsets = np.arange(k, dtype=arg.dtype).reshape(1, 1, k, 1)
         for sl in _chunks(n, step):
             part = dy[sl] if need_dx else dy[:sl.stop - sl.start]
-            won = self.arg[sl, :, None, :] == offsets
+            won = arg[sl, :, None, :] == offsets
             np.multiply(dpool[sl, :, None, :], won, out=part.reshape(won.shape))
-            dw_aug += np.matmul(part, self.patches[sl].transpose(0, 2, 1)).sum(axis=0)
+            dw_aug += np.matmul(part, patches[sl].transpose(0, 2, 1)).sum(axis=0)
         self._store_grads(dw_aug)
         if not need_dx:
             return None

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .conv import AvgPooling, Convolution, Flatten, Pooling, col2im, im2col
-from .functions import sigmoid
+from .functions import saved, sigmoid
 
 __all__ = [
     "Affine", "Relu", "Sigmoid", "Tanh", "LeakyRelu", "SoftmaxWithLoss", "MeanSquaredError",
@@ -46,7 +46,7 @@ class Affine:
 
     def backward(self, dout: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         """Store dW = xᵀ·dout and db = Σ dout; return dx = dout·Wᵀ (skipped when need_dx is False)."""
-        self.dW = self.x.T @ dout
+        self.dW = saved(self.x).T @ dout
         self.db = dout.sum(axis=0)
         if not need_dx:
             return None
@@ -68,7 +68,7 @@ class Relu:
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """Return dout with the masked positions set to 0 (a new array; dout is left unchanged)."""
-        return dout * ~self.mask
+        return dout * ~saved(self.mask)
 
 
 class LeakyRelu:
@@ -87,7 +87,7 @@ class LeakyRelu:
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """Return dout scaled by 1 (positive input) or alpha."""
-        return np.where(self.mask, dout, dout * self.alpha)
+        return np.where(saved(self.mask), dout, dout * self.alpha)
 
 
 class Sigmoid:
@@ -103,7 +103,8 @@ class Sigmoid:
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """Return dout·σ(1 − σ)."""
-        return dout * (1.0 - self.out) * self.out
+        out = saved(self.out)
+        return dout * (1.0 - out) * out
 
 
 class Tanh:
@@ -119,7 +120,8 @@ class Tanh:
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """Return dout·(1 − tanh²)."""
-        return dout * (1.0 - self.out * self.out)
+        out = saved(self.out)
+        return dout * (1.0 - out * out)
 
 
 def class_targets(t: np.ndarray, n: int, k: int) -> np.ndarray:
@@ -183,12 +185,13 @@ class SoftmaxWithLoss:
 
     def backward(self, dout: float = 1.0) -> np.ndarray:
         """Return dout·(y − t)/N."""
-        n = self.y.shape[0]
+        y, t = saved(self.y), saved(self.t)
+        n = y.shape[0]
         scale = dout / n
-        if self.t.ndim == 2:
-            return (self.y - self.t) * scale
-        dx = self.y * scale
-        dx[np.arange(n), self.t] -= scale
+        if t.ndim == 2:
+            return (y - t) * scale
+        dx = y * scale
+        dx[np.arange(n), t] -= scale
         return dx
 
 
@@ -212,7 +215,8 @@ class MeanSquaredError:
 
     def backward(self, dout: float = 1.0) -> np.ndarray:
         """Return dout·(y − t)/N."""
-        return self.diff * (dout / self.diff.shape[0])
+        diff = saved(self.diff)
+        return diff * (dout / diff.shape[0])
 
 
 class BatchNormalization:
@@ -257,9 +261,9 @@ class BatchNormalization:
             self.batch_size, self.xc, self.xn, self.std = x.shape[0], xc, xn, std
             m = self.momentum
             self.running_mean = m * self.running_mean + (1 - m) * mu
-            self.running_var = m * self.running_var + (1 - m) * var
+            self.running_var = m * saved(self.running_var) + (1 - m) * var
         else:
-            xn = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
+            xn = (x - self.running_mean) / np.sqrt(saved(self.running_var) + self.eps)
         out = self.gamma * xn
         out += self.beta
         return out.reshape(self.input_shape)
@@ -269,23 +273,23 @@ class BatchNormalization:
         if dout.ndim != 2:
             dout = dout.reshape(dout.shape[0], -1)
         self.dbeta = dout.sum(axis=0)
-        self.dgamma = np.sum(self.xn * dout, axis=0)
+        self.dgamma = np.sum(saved(self.xn) * dout, axis=0)
         return dout, self.gamma * dout
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """Store dγ, dβ and return dx = (1/(Nσ))·(N·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂))."""
         dout, dxn = self._start_backward(dout)
-        n, xn = dout.shape[0], self.xn
+        n, xn = dout.shape[0], saved(self.xn)
         dx = dxn * n
         dx -= dxn.sum(axis=0)
         dx -= xn * np.sum(dxn * xn, axis=0)
-        dx /= n * self.std
+        dx /= n * saved(self.std)
         return dx.reshape(self.input_shape)
 
     def backward_steps(self, dout: np.ndarray) -> np.ndarray:
         """The same gradient node by node: x̂ = xc/std, std = √(var + ε), var = mean(xc²), xc = x − μ."""
         dout, dxn = self._start_backward(dout)
-        n, xc, std = self.batch_size, self.xc, self.std
+        n, xc, std = saved(self.batch_size), saved(self.xc), saved(self.std)
         dxc = dxn / std                                      # x̂ = xc · (1/std), the xc branch
         dstd = -np.sum(dxn * xc / (std * std), axis=0)       # ... and the 1/std branch
         dvar = 0.5 * dstd / std                              # std = √(var + ε)

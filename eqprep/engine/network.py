@@ -27,8 +27,8 @@ from .layers import Affine, LeakyRelu, MeanSquaredError, Relu, Sigmoid, SoftmaxW
 from .lookup import by_name
 
 REGULARIZATIONS = ("l2", "l1", "elastic")
-ACTIVATIONS: dict[str, type] = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh,
-                                "leaky_relu": LeakyRelu, "leakyrelu": LeakyRelu}
+ACTIVATIONS: dict[str, type[Relu | Sigmoid | Tanh | LeakyRelu]] = {
+    "relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh, "leaky_relu": LeakyRelu, "leakyrelu": LeakyRelu}
 LOSSES: dict[str, type] = {"softmax": SoftmaxWithLoss, "mse": MeanSquaredError}
 
 
@@ -175,7 +175,7 @@ class LayerNet:
     def save_params(self, file_name: str | os.PathLike[str] = "params.npz") -> None:
         """Write ``params`` to file_name in NumPy's .npz format (never pickle), whatever its extension."""
         with open(file_name, "wb") as fh:
-            np.savez(fh, **self.params)
+            np.savez(fh, allow_pickle=False, **self.params)
 
     def load_params(self, file_name: str | os.PathLike[str] = "params.npz") -> None:
         """Copy parameters saved by ``save_params`` into ``params`` in place (shapes and keys must match)."""
