@@ -8,6 +8,9 @@ from pathlib import Path
 
 KINDS = ("choice", "numeric", "expression", "code_choice", "self_graded", "parametric", "combination")
 AREAS = ("応用数学", "機械学習", "深層学習", "開発環境")
+DEFAULT_AREA = AREAS[2]  # content without a known syllabus tag counts as deep learning, the bulk of the exam
+# `[label](note:id)` / `[label](q:id)` in notes and explanations, an optional #anchor ignored: (label, kind, id)
+LINK_RE = re.compile(r"\[([^\]]+)\]\((note|q):([^)#\s]+)(?:#[^)]*)?\)")
 FRAMEWORKS = ("pytorch",)  # framework tracks a question may belong to (TensorFlow is out of scope for now)
 TRACKS = (*FRAMEWORKS, "none")  # the learner's framework setting; "none" leaves framework questions out
 DEFAULT_TRACK = "pytorch"
@@ -270,10 +273,10 @@ class Bank:
         """Questions whose topic or note link is the given note."""
         return [q for q in self.questions.values() if q.topic == note_id or q.note_id == note_id]
 
-    def area_of(self, question: Question) -> str:
-        """Score-report area of a question, from its first known syllabus tag."""
-        for tag in question.tags:
+    def area_of(self, content: Question | Note) -> str:
+        """Score-report area of a question or note, from its first known syllabus tag (else DEFAULT_AREA)."""
+        for tag in content.tags:
             item = self.syllabus.get(tag)
             if item:
                 return item.area
-        return "深層学習"
+        return DEFAULT_AREA

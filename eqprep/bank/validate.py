@@ -13,6 +13,7 @@ from eqprep.bank.combination import check_combination
 from eqprep.bank.formula import FormulaError, evaluate, names_in
 from eqprep.bank.mistakes import check_mistakes
 from eqprep.bank.model import (
+    LINK_RE,
     Bank,
     ChoiceQuestion,
     CodeChoiceQuestion,
@@ -33,7 +34,6 @@ from eqprep.bank.studypath import study_path_problems
 from eqprep.render.math import leftover_macros, math_spans
 
 PARAMETRIC_SEEDS = 500  # generation, rounding and distinct distractors are checked on the same variants
-_LINK_RE = re.compile(r"\]\((note|q):([^)#\s]+)(?:#[^)]*)?\)")
 _BARE_LINK_RE = re.compile(r"(?<!\])\((?:note|q):[^)]*\)")
 
 
@@ -126,8 +126,8 @@ def _links_located(text: str, bank: Bank, field: str) -> Iterator[tuple[str, str
     """(message, offending text) for links to notes or questions that do not exist."""
     for match in _BARE_LINK_RE.finditer(text):
         yield f"{field} のリンク {match.group(0)} は [ラベル]{match.group(0)} の形で書いてください", match.group(0)
-    for match in _LINK_RE.finditer(text):
-        kind, target = match.groups()
+    for match in LINK_RE.finditer(text):
+        _label, kind, target = match.groups()
         if kind == "note" and target not in bank.notes:
             yield f"{field} のリンク先ノート '{target}' がありません", match.group(0)
         if kind == "q" and target not in bank.questions:

@@ -25,19 +25,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _parse_settings(items: list[str]) -> dict[str, str]:
-    """KEY=VALUE strings as a dict; DemoError for items without '='."""
-    from eqprep.demos import DemoError
-
-    settings = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise DemoError(f"--set は KEY=VALUE の形で指定してください (指定: {item})")
-        settings[key.strip()] = value.strip()
-    return settings
-
-
 def _print_list() -> None:
     """Every demo with its settings and defaults."""
     from eqprep.demos import DEMOS
@@ -81,7 +68,7 @@ def _print_result(result: DemoResult) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo and print it; bad names or settings give a Japanese message and exit code 2."""
-    from eqprep.demos import DemoError, run_demo
+    from eqprep.demos import DemoError, parse_assignments, run_demo
 
     if args.list:
         _print_list()
@@ -90,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         print("デモ名を指定してください (一覧: eqprep demo --list)", file=sys.stderr)
         return 2
     try:
-        result = run_demo(args.name, _parse_settings(args.settings), seed=args.seed, steps=args.steps)
+        result = run_demo(args.name, parse_assignments(args.settings), seed=args.seed, steps=args.steps)
     except DemoError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,20 @@ MAX_LAYERS = 8
 
 class DemoError(ValueError):
     """Bad demo name or setting; the message is Japanese and meant for the learner."""
+
+
+def parse_assignments(items: Iterable[str]) -> dict[str, str]:
+    """'name=value' items (CLI --set, the TUI settings line) as a dict; DemoError names the first malformed item.
+
+    The values stay text: `DemoSpec.resolve` checks them against each setting ("" is valid for sizes).
+    """
+    settings: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise DemoError(f"'{item}' は 名前=値 の形で書いてください (例: lr=0.01)。")
+        settings[name.strip()] = value.strip()
+    return settings
 
 
 @dataclass(frozen=True)

@@ -134,16 +134,18 @@ def leftover_macros(latex: str) -> list[str]:
     return re.findall(r"\\[A-Za-z]+|\\.", render_math(latex))
 
 
-_DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
+# The Markdown math delimiters, for every place that reads content math (renderer, search text, Anki export):
+# `$$...$$` display math and `$...$` inline math; an escaped `\$` is a dollar sign, not a delimiter.
+DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
 _JOIN_RE = re.compile(r"(?<=[\u3001\u3002\u3040-\u30ff\u4e00-\u9fff）」])\n(?=[\u3040-\u30ff\u4e00-\u9fff「（])")
-_INLINE_RE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$(?!\$)", re.S)
+INLINE_RE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$(?!\$)", re.S)
 
 
 def math_spans(markdown: str) -> list[str]:
     """Every math fragment of a Markdown text, display first then inline."""
-    display = _DISPLAY_RE.findall(markdown)
-    rest = _DISPLAY_RE.sub(" ", markdown)
-    return display + _INLINE_RE.findall(rest)
+    display = DISPLAY_RE.findall(markdown)
+    rest = DISPLAY_RE.sub(" ", markdown)
+    return display + INLINE_RE.findall(rest)
 
 
 def render_markdown(markdown: str) -> str:
@@ -157,6 +159,6 @@ def render_markdown(markdown: str) -> str:
         return "\n\n" + "\n".join(f"    {line}" for line in lines) + "\n\n"
 
     text = _JOIN_RE.sub("", markdown)  # a line break inside Japanese prose is not a space
-    text = _DISPLAY_RE.sub(display, text)
-    text = _INLINE_RE.sub(lambda m: render_math(m.group(1)).replace(" ", NBSP), text)
+    text = DISPLAY_RE.sub(display, text)
+    text = INLINE_RE.sub(lambda m: render_math(m.group(1)).replace(" ", NBSP), text)
     return text.replace(r"\$", "$")

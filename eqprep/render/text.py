@@ -7,14 +7,13 @@ from functools import lru_cache
 
 from rich.cells import cell_len
 
-from eqprep.render.math import NBSP, render_markdown
+from eqprep.render.math import DISPLAY_RE, NBSP, render_markdown
 from eqprep.render.wrap import allowed, break_points, japanese
 
-_LINK_RE = re.compile(r"\[([^\]]+)\]\([^)\s]*\)")
-_CODE_FENCE_RE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
+LINK_LABEL_RE = re.compile(r"\[([^\]]+)\]\([^)\s]*\)")  # any Markdown link: group 1 is the label to keep
+CODE_FENCE_RE = re.compile(r"```[^\n]*\n(.*?)```", re.S)  # group 1 is the code
 _FORMAT_RE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*:[^{}]*\}")  # `{u:.1f}`: a template field, never LaTeX
 _MARKUP_RE = re.compile(r"(\*\*|__|`|^#+\s*|^>\s*|^\s*[-*]\s+|^\s*\d+\.\s+)", re.M)
-_DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
 _TABLE_RULE_RE = re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$", re.M)
 _BLANK = "{blank}"
 FIELD = "□"  # a number that changes on every attempt
@@ -24,14 +23,14 @@ FIELD = "□"  # a number that changes on every attempt
 def plain_text(markdown: str, placeholders: tuple[str, ...] = (), blank: str = "＿＿") -> str:
     """One line of readable text: maths as Unicode (no-break spaces inside), link labels kept, markup gone,
     template fields shown as □."""
-    text = _CODE_FENCE_RE.sub(lambda m: " " + " ".join(m.group(1).split()) + " ", markdown)
+    text = CODE_FENCE_RE.sub(lambda m: " " + " ".join(m.group(1).split()) + " ", markdown)
     text = text.replace(_BLANK, blank)
-    text = _DISPLAY_RE.sub(lambda m: " $" + " ".join(m.group(1).split()) + "$ ", text)  # one line, unsplittable
+    text = DISPLAY_RE.sub(lambda m: " $" + " ".join(m.group(1).split()) + "$ ", text)  # one line, unsplittable
     text = _FORMAT_RE.sub(FIELD, text)
     for name in placeholders:
         text = text.replace("{" + name + "}", FIELD)
     text = render_markdown(text)
-    text = _LINK_RE.sub(r"\1", text)
+    text = LINK_LABEL_RE.sub(r"\1", text)
     text = _TABLE_RULE_RE.sub(" ", text)
     text = _MARKUP_RE.sub("", text).replace("|", " ")
     return re.sub(r"[ \t\r\n]+", " ", text).strip()

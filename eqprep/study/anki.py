@@ -9,27 +9,26 @@ from pathlib import Path
 from eqprep.bank.model import Bank, CodeChoiceQuestion, ParametricQuestion, Question
 from eqprep.quiz import make_item
 from eqprep.quiz.grade import expected_text
+from eqprep.render.math import DISPLAY_RE, INLINE_RE
+from eqprep.render.text import CODE_FENCE_RE, LINK_LABEL_RE
 from eqprep.study.errors import StoreError
 
 MODEL_ID = 1_607_392_319
 DECK_ID = 2_059_400_110
 ANKI_SEED = 1
 BLANK = "{blank}"
-_FENCE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
 _CODE = re.compile(r"`([^`]+)`")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]*\)")
-_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
-_INLINE = re.compile(r"\$(.+?)\$", re.S)
 _CSS = ".card { font-family: sans-serif; font-size: 18px; text-align: left; } pre { background: #f4f4f4; }"
 
 
 def to_html(markdown: str) -> str:
-    """Escape text for Anki: `$..$` / `$$..$$` become MathJax, `code` and **bold** HTML, links their label."""
-    text = html.escape(_LINK.sub(r"\1", markdown.strip()), quote=False)
-    text = _DISPLAY.sub(lambda m: r"\[" + m.group(1) + r"\]", text)
-    text = _INLINE.sub(lambda m: r"\(" + m.group(1) + r"\)", text)
-    text = _FENCE.sub(lambda m: "<pre>" + m.group(1).rstrip().replace("\n", "\0") + "</pre>", text)
+    """Escape text for Anki: `$..$` / `$$..$$` become MathJax (delimiters as the renderer reads them, `\\$` a dollar
+    sign), `code` and **bold** HTML, links their label."""
+    text = html.escape(LINK_LABEL_RE.sub(r"\1", markdown.strip()), quote=False)
+    text = DISPLAY_RE.sub(lambda m: r"\[" + m.group(1) + r"\]", text)
+    text = INLINE_RE.sub(lambda m: r"\(" + m.group(1) + r"\)", text).replace(r"\$", "$")
+    text = CODE_FENCE_RE.sub(lambda m: "<pre>" + m.group(1).rstrip().replace("\n", "\0") + "</pre>", text)
     text = _CODE.sub(r"<code>\1</code>", text)
     text = _BOLD.sub(r"<b>\1</b>", text)
     return text.replace("\n", "<br>").replace("\0", "\n")

@@ -200,19 +200,11 @@ def examinable(bank: Bank, question: Question) -> bool:
 
 def topic_order(bank: Bank) -> dict[str, int]:
     """Topic (note id) position in the syllabus order notes use: area, then the note's `order`."""
-    def area_index(note_area: str) -> int:
-        return AREAS.index(note_area) if note_area in AREAS else len(AREAS)
+    def area_index(area: str) -> int:
+        return AREAS.index(area) if area in AREAS else len(AREAS)
 
-    notes = sorted(bank.notes.values(), key=lambda n: (area_index(_note_area(bank, n.tags, n.area)), n.order, n.id))
+    notes = sorted(bank.notes.values(), key=lambda n: (area_index(bank.area_of(n)), n.order, n.id))
     return {note.id: index for index, note in enumerate(notes)}
-
-
-def _note_area(bank: Bank, tags: tuple[str, ...], fallback: str) -> str:
-    """Score-report area from the first known syllabus tag."""
-    for tag in tags:
-        if tag in bank.syllabus:
-            return bank.syllabus[tag].area
-    return fallback
 
 
 def _exam_row(exam: dict[str, Any]) -> ExamRow:
@@ -306,28 +298,43 @@ def readiness_lines(stats: Stats) -> list[str]:
     return lines
 
 
-def format_stats(stats: Stats) -> str:
-    """Plain-text Japanese summary for the terminal."""
+def overview_lines(stats: Stats) -> list[str]:
+    """The headline figures (both front ends show these first)."""
     ret = stats.retention
-    lines = [
+    return [
         f"問題数 {stats.questions} / 学習済み {stats.seen} / 解答 {stats.answers} 回",
         f"今すぐ復習: {stats.due_now} 問  今日中: {stats.due_today} 問  今日の新規残り: {stats.new_left_today} 問",
         f"保持率 (直近{ret.days}日): {pct(ret.rate)} ({ret.passed}/{ret.reviews})"
         f"  目標 {stats.desired_retention:.2f}  習熟度: {pct(stats.mastery)}",
         f"連続学習: {stats.streak} 日",
+    ]
+
+
+def progress_lines(rows: list[Progress], width: int = 12) -> list[str]:
+    """One bar per area/topic: mastery bar (dots until studied), mastery, accuracy, coverage, short name."""
+    lines = []
+    for row in rows:
+        filled = 0 if row.mastery is None else round(width * row.mastery)
+        bar = "·" * width if row.mastery is None else "█" * filled + "░" * (width - filled)
+        name = row.name.split(" (", 1)[0]
+        lines.append(f" {bar} {pct(row.mastery):>4} 正答{pct(row.accuracy):>4} 網羅{row.seen:>3}/{row.questions:<3} {name}")
+    return lines
+
+
+def format_stats(stats: Stats) -> str:
+    """Plain-text Japanese summary for the terminal: the same figures the TUI's statistics screen shows."""
+    lines = [
+        *overview_lines(stats),
         "",
         "試験への準備度 (分野別):",
         *readiness_lines(stats),
         "",
-        "分野別 (習熟度 / 正答率 / 網羅):",
+        "分野別 習熟度 (· = まだ学習していない):",
+        *progress_lines(stats.areas),
+        "",
+        "トピック別 習熟度 (シラバス順):",
+        *progress_lines(stats.topics),
     ]
-    for row in stats.areas:
-        lines.append(f"  {row.name:<6} 習熟 {pct(row.mastery):>4}  正答 {pct(row.accuracy):>4}"
-                     f"  網羅 {pct(row.coverage):>4} ({row.seen}/{row.questions})")
-    lines += ["", "トピック別 (シラバス順):"]
-    for row in stats.topics:
-        lines.append(f"  {row.name}: 習熟 {pct(row.mastery)}  正答 {pct(row.accuracy)}"
-                     f"  網羅 {row.seen}/{row.questions}")
     lines += ["", f"直近{len(stats.history)}日の解答数:"]
     lines.append("  " + " ".join(f"{d.date.isoformat()[5:]}:{d.answers}" for d in stats.history))
     if stats.leeches:

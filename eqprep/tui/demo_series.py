@@ -17,19 +17,18 @@ METRIC_NAMES = {"loss": "損失", "test_acc": "テスト精度", "test_loss": "�
 
 def parse_settings(text: str) -> tuple[dict[str, str], int | None] | str:
     """'lr=0.01 depth=5 steps=100' -> (settings, steps); a str is a Japanese error message."""
-    settings: dict[str, str] = {}
-    steps: int | None = None
-    for token in text.replace("、", " ").split():
-        name, sep, value = token.partition("=")
-        if not sep or not name or not value:
-            return f"'{token}' は 名前=値 の形で書いてください (例: lr=0.01 steps=200)。"
-        if name == "steps":
-            if not value.isdigit():
-                return "steps は正の整数で指定してください。"
-            steps = int(value)
-        else:
-            settings[name] = value
-    return settings, steps
+    from eqprep.demos import DemoError, parse_assignments
+
+    try:
+        settings = parse_assignments(text.replace("、", " ").split())
+    except DemoError as error:
+        return str(error)
+    steps = settings.pop("steps", None)
+    if steps is None:
+        return settings, None
+    if not steps.isdigit():
+        return "steps は正の整数で指定してください。"
+    return settings, int(steps)
 
 
 def _example(setting: Any) -> str:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from eqprep.maths.derivations import Derivation
 
 STATUS_MARKS = {"start": "・", "ok": "✓", "wrong": "✗", "invalid": "?", "undecided": "△", "unchecked": "―"}
 
 
-def derivation_text(derivation_id: str, content_root: Path | None) -> str:
+def derivation_text(derivation_id: str, derivations: Mapping[str, Derivation]) -> str:
     """Title and every SymPy-checked step with its reason; a content or SymPy failure becomes a Japanese line."""
-    from eqprep.maths.derivations import load_derivations, verify
+    from eqprep.maths.derivations import verify
 
     try:
-        found = load_derivations(content_root).get(derivation_id)
+        found = derivations.get(derivation_id)
         if found is None:
             return f"(導出 '{derivation_id}' が見つかりません)"
         lines = [f"検証済みの導出: {found.title}"]

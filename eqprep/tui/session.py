@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from eqprep.bank.model import Bank
+    from eqprep.maths.derivations import Derivation
     from eqprep.study.service import Study
     from eqprep.study.stats import Stats
 
@@ -57,6 +58,8 @@ class Session:
     rng: random.Random = field(default_factory=random.Random)
     _stats: tuple[tuple[object, ...], datetime, Stats] | None = field(default=None, repr=False)
     _stats_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _derivations: dict[str, Derivation] | None = field(default=None, repr=False)
+    _derivations_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def load(cls, config: Config) -> Session:
@@ -71,6 +74,15 @@ class Session:
     def bank(self) -> Bank:
         """The loaded question bank (the study service owns it)."""
         return self.study.bank
+
+    def derivations(self) -> dict[str, Derivation]:
+        """The content's verified derivations by id, read from disk once per run (screens and workers share them)."""
+        with self._derivations_lock:
+            if self._derivations is None:
+                from eqprep.maths.derivations import load_derivations
+
+                self._derivations = load_derivations(self.bank.root)
+            return self._derivations
 
     def item_seed(self) -> int:
         """A seed for the next item: reproducible when the run was given a seed."""

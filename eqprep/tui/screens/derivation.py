@@ -49,7 +49,7 @@ class DerivationScreen(Screen[None]):
         """Verify off the UI thread."""
         from eqprep.tui.derivation import derivation_text
 
-        self.post_message(DerivationChecked(derivation_text(self.derivation_id, self.session.bank.root)))
+        self.post_message(DerivationChecked(derivation_text(self.derivation_id, self.session.derivations())))
 
     @on(DerivationChecked)
     def derivation_checked(self, message: DerivationChecked) -> None:

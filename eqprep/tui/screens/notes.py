@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -14,24 +13,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from eqprep.bank.model import AREAS, Bank, Note
-from eqprep.maths.derivations import load_derivations
+from eqprep.bank.model import AREAS, LINK_RE, Bank, Note
 from eqprep.render.math import render_markdown
 from eqprep.tui.messages import Ask, OpenDerivation, OpenScreen
 
 if TYPE_CHECKING:
     from eqprep.tui.session import Session
-
-LINK_RE = re.compile(r"\[([^\]]+)\]\((note|q):([^)#\s]+)(?:#[^)]*)?\)")
-
-
-def note_area(bank: Bank, note: Note) -> str:
-    """Score-report area of a note, from its first known syllabus tag."""
-    for tag in note.tags:
-        if tag in bank.syllabus:
-            return bank.syllabus[tag].area
-    return AREAS[2]
-
 
 def short_title(title: str) -> str:
     """Tree label: the Japanese part of 'タイトル (English, ...)' so it fits a narrow column."""
@@ -48,7 +35,7 @@ def grouped_notes(bank: Bank) -> dict[str, list[Note]]:
     """Notes per area in the official order, each list sorted by `order`."""
     groups: dict[str, list[Note]] = {area: [] for area in AREAS}
     for note in sorted(bank.notes.values(), key=lambda n: (n.order, n.id)):
-        groups.setdefault(note_area(bank, note), []).append(note)
+        groups.setdefault(bank.area_of(note), []).append(note)
     return {area: notes for area, notes in groups.items() if notes}
 
 
@@ -93,7 +80,7 @@ class NotesScreen(Screen[None]):
         self.session = session
         self.note_id = note_id
         self.groups = grouped_notes(session.bank)
-        self.derivations = load_derivations(session.bank.root)
+        self.derivations = session.derivations()
 
     def compose(self) -> ComposeResult:
         """Topic list on the left (area headings, then titles wrapped at phrase boundaries, never cut), the note

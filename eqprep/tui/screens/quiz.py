@@ -393,7 +393,7 @@ class QuizScreen(Screen[None]):
         """Verify the derivation with SymPy off the UI thread."""
         from eqprep.tui.derivation import derivation_text
 
-        self.post_message(DerivationReady(item, derivation_text(derivation_id, self.session.bank.root)))
+        self.post_message(DerivationReady(item, derivation_text(derivation_id, self.session.derivations())))
 
     @on(DerivationReady)
     def derivation_ready(self, message: DerivationReady) -> None:

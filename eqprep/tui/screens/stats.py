@@ -12,7 +12,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from eqprep.study.stats import MASTERY_RULE, READINESS_RULE, Day, Progress, Stats, pct, readiness_lines
+from eqprep.study.stats import (
+    MASTERY_RULE,
+    READINESS_RULE,
+    Day,
+    Stats,
+    overview_lines,
+    progress_lines,
+    readiness_lines,
+)
 from eqprep.tui.widgets.heatmap import heatmap_content
 
 if TYPE_CHECKING:
@@ -51,27 +59,6 @@ def history_chart(history: list[Day], rows: int = CHART_ROWS) -> list[str]:
     days = "".join(f"{d.date.day:>3}" for d in history)
     lines.append("       " + days.lstrip(" ").rjust(len(days) - 1))
     return lines
-
-
-def mastery_lines(rows: list[Progress], width: int = 12) -> list[str]:
-    """One bar per area/topic: mastery bar (blank until studied), accuracy, coverage, short name."""
-    lines = []
-    for row in rows:
-        filled = 0 if row.mastery is None else round(width * row.mastery)
-        bar = "·" * width if row.mastery is None else "█" * filled + "░" * (width - filled)
-        name = row.name.split(" (", 1)[0]
-        lines.append(f" {bar} {pct(row.mastery):>4} 正答{pct(row.accuracy):>4} 網羅{row.seen:>3}/{row.questions:<3} {name}")
-    return lines
-
-
-def overview_text(stats: Stats) -> str:
-    """Headline numbers in Japanese."""
-    ret = stats.retention
-    return "\n".join([
-        f"問題 {stats.questions}  学習済み {stats.seen}  解答 {stats.answers} 回  連続学習 {stats.streak} 日",
-        f"今すぐ復習 {stats.due_now} 問  今日中 {stats.due_today} 問  習熟度 {pct(stats.mastery)}",
-        f"保持率 (直近{ret.days}日) {pct(ret.rate)} ({ret.passed}/{ret.reviews})  目標 {stats.desired_retention:.0%}",
-    ])
 
 
 class StatsScreen(Screen[None]):
@@ -122,12 +109,12 @@ class StatsScreen(Screen[None]):
             return
         self.stats = stats
         first, last = stats.history[0].date, stats.history[-1].date
-        self.query_one("#overview", Static).update(overview_text(stats))
+        self.query_one("#overview", Static).update("\n".join(overview_lines(stats)))
         self.query_one("#readiness", Static).update("\n".join(readiness_lines(stats)))
         self.query_one("#history-title", Static).update(
             f"直近{len(stats.history)}日の解答数 ({first:%m/%d}〜{last:%m/%d}、█ 正解 ▒ 不正解)")
         self.query_one("#history", Static).update("\n".join(history_chart(stats.history)))
-        self.query_one("#areas", Static).update("\n".join(mastery_lines(stats.areas)))
-        self.query_one("#topics", Static).update("\n".join(mastery_lines(stats.topics)))
+        self.query_one("#areas", Static).update("\n".join(progress_lines(stats.areas)))
+        self.query_one("#topics", Static).update("\n".join(progress_lines(stats.topics)))
         self.query_one("#heatmap", Static).update(heatmap_content(self.day_counts(), stats.days[-1].date, 16))
 
