@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from eqprep.bank import load_bank
+from eqprep.bank.model import Bank
 from eqprep.cli import main
 from eqprep.demos import DEMOS, DemoError, DemoEvent, run_demo
 
@@ -22,8 +22,8 @@ def test_every_issue_demo_is_registered_with_japanese_texts() -> None:
         assert spec.resolve(None) == spec.defaults()
 
 
-def test_demo_links_resolve_in_the_shipped_bank() -> None:
-    bank = load_bank()
+def test_demo_links_resolve_in_the_shipped_bank(shipped_bank: Bank) -> None:
+    bank = shipped_bank
     for spec in DEMOS.values():
         assert spec.note_id in bank.notes, spec.name
         assert spec.question_ids, spec.name

@@ -296,3 +296,12 @@ def test_pooling_arg_max_in_the_textbook_layout(rng):
     assert np.array_equal(pool.arg_max, np.argmax(col, axis=1))
     assert np.array_equal(col.max(axis=1).reshape(2, 3, 2, 3).transpose(0, 3, 1, 2), out)
     assert pool.x is x and Pooling(2, 2).forward(x).shape == (2, 3, 5, 3)   # stride 1 by default, as in the book
+
+
+def test_backward_before_forward_is_a_clear_error() -> None:
+    """A layer's backward() needs what forward() kept; calling it first says so instead of failing on None."""
+    from eqprep.engine.layers import Relu, SoftmaxWithLoss
+
+    for layer in (Relu(), SoftmaxWithLoss()):
+        with pytest.raises(RuntimeError, match="forward"):
+            layer.backward(np.ones((2, 3)))

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from eqprep.bank import load_bank
+from eqprep.bank.model import Bank
 from eqprep.quiz import grade, make_item
 from eqprep.quiz.item import Item
-from tests.conftest import FIXTURE_CONTENT
-
-BANK = load_bank(FIXTURE_CONTENT)
 
 
-def _item(qid: str, seed: int = 0) -> Item:
+def _item(bank: Bank, qid: str, seed: int = 0) -> Item:
     """A fixture question made askable with a fixed seed."""
-    return make_item(BANK.questions[qid], seed=seed)
+    return make_item(bank.questions[qid], seed=seed)
 
 
-def test_choice_by_number_letter_and_text() -> None:
-    item = _item("act-sigmoid-max")
+def test_choice_by_number_letter_and_text(fixture_bank: Bank) -> None:
+    item = _item(fixture_bank, "act-sigmoid-max")
     index = item.choices.index("0.25")
     for answer in (str(index + 1), "abcd"[index], "0.25", f" {index + 1} "):
         assert grade(item, answer).status == "correct", answer
@@ -28,22 +25,22 @@ def test_choice_by_number_letter_and_text() -> None:
     assert grade(item, "").status == "invalid"
 
 
-def test_same_seed_same_order_and_numbers() -> None:
-    assert _item("act-sigmoid-max", 5).choices == _item("act-sigmoid-max", 5).choices
-    a, b = _item("cnn-drill-output", 7), _item("cnn-drill-output", 7)
+def test_same_seed_same_order_and_numbers(fixture_bank: Bank) -> None:
+    assert _item(fixture_bank, "act-sigmoid-max", 5).choices == _item(fixture_bank, "act-sigmoid-max", 5).choices
+    a, b = _item(fixture_bank, "cnn-drill-output", 7), _item(fixture_bank, "cnn-drill-output", 7)
     assert a.prompt == b.prompt and a.expected == b.expected
-    prompts = {_item("cnn-drill-output", s).prompt for s in range(20)}
+    prompts = {_item(fixture_bank, "cnn-drill-output", s).prompt for s in range(20)}
     assert len(prompts) > 10  # fresh numbers across attempts
 
 
 @pytest.mark.parametrize(("answer", "status"), [("7", "correct"), ("７", "correct"), ("7×7", "correct"), ("14/2", "correct"), ("6", "wrong"), ("seven", "invalid"), ("__import__('os')", "invalid"), ("9" * 5000, "invalid")])
-def test_numeric(answer: str, status: str) -> None:
-    assert grade(_item("cnn-test18"), answer).status == status
+def test_numeric(answer: str, status: str, fixture_bank: Bank) -> None:
+    assert grade(_item(fixture_bank, "cnn-test18"), answer).status == status
 
 
-def test_parametric_graded_against_its_own_numbers() -> None:
+def test_parametric_graded_against_its_own_numbers(fixture_bank: Bank) -> None:
     for seed in range(30):
-        item = _item("cnn-drill-output", seed)
+        item = _item(fixture_bank, "cnn-drill-output", seed)
         h, k, s, p = (int(item.params[n]) for n in "HKSP")
         expected = (h + 2 * p - k) // s + 1
         assert item.expected == (expected,)
@@ -52,18 +49,18 @@ def test_parametric_graded_against_its_own_numbers() -> None:
         assert str(expected) in item.explanation
 
 
-def test_code_choice_and_self_graded() -> None:
-    item = _item("act-softmax-code")
-    right = item.choices.index(BANK.questions["act-softmax-code"].answer) + 1
+def test_code_choice_and_self_graded(fixture_bank: Bank) -> None:
+    item = _item(fixture_bank, "act-softmax-code")
+    right = item.choices.index(fixture_bank.questions["act-softmax-code"].answer) + 1
     assert grade(item, str(right)).correct
     assert grade(item, str(right % 3 + 1)).status == "wrong"
-    assert "(あ)" in item.code and "{blank}" not in item.code and _item("cnn-test18").code == ""
-    verdict = grade(_item("act-zero-init"), "何か書いた")
+    assert "(あ)" in item.code and "{blank}" not in item.code and _item(fixture_bank, "cnn-test18").code == ""
+    verdict = grade(_item(fixture_bank, "act-zero-init"), "何か書いた")
     assert verdict.status == "self" and "対称性" in verdict.expected_text
 
 
-def test_prompt_text_renders_math() -> None:
-    item = _item("act-chain")
+def test_prompt_text_renders_math(fixture_bank: Bank) -> None:
+    item = _item(fixture_bank, "act-chain")
     assert "\\frac" not in item.prompt_text and "dz" in item.prompt_text
 
 
@@ -75,20 +72,20 @@ def test_default_tolerance_is_exact_for_whole_numbers() -> None:
     assert within(29312, 29313, 0.0, 0.001)  # an explicit relative tolerance still applies
 
 
-def test_expected_text_renders_math_in_choices() -> None:
+def test_expected_text_renders_math_in_choices(fixture_bank: Bank) -> None:
     from eqprep.bank.model import ChoiceQuestion
 
-    base = BANK.questions["act-sigmoid-max"]
+    base = fixture_bank.questions["act-sigmoid-max"]
     assert isinstance(base, ChoiceQuestion)
     question = ChoiceQuestion(**{**base.__dict__, "choices": ("$\\frac{1}{4}$", "$1$"), "answer": frozenset({"$\\frac{1}{4}$"})})
     verdict = grade(make_item(question, seed=0), "1")
     assert "¼" in verdict.expected_text and "$" not in verdict.expected_text
 
 
-def test_several_values_name_the_wrong_ones() -> None:
+def test_several_values_name_the_wrong_ones(fixture_bank: Bank) -> None:
     from dataclasses import replace
 
-    base = BANK.questions["cnn-test18"]
+    base = fixture_bank.questions["cnn-test18"]
     labelled = make_item(replace(base, answer=(3.0, 5.0), labels=("幅", "高さ")), seed=0)
     verdict = grade(labelled, "3, 4")
     assert verdict.status == "wrong" and "高さ" in verdict.message and "幅" not in verdict.message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eqprep.bank import load_bank
+from eqprep.bank.model import Bank
 from eqprep.render.math import leftover_macros, math_spans, render_markdown, render_math
 
 
@@ -56,8 +56,8 @@ def test_markdown_inline_display_and_escaped_dollar() -> None:
     assert math_spans(text)[0].strip().startswith("f(x)")
 
 
-def test_no_raw_latex_anywhere_in_the_shipped_bank() -> None:
-    bank = load_bank()
+def test_no_raw_latex_anywhere_in_the_shipped_bank(shipped_bank: Bank) -> None:
+    bank = shipped_bank
     texts = [n.body for n in bank.notes.values()]
     texts += [t for q in bank.questions.values() for t in (q.prompt, q.explanation)]
     for text in texts:

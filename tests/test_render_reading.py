@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from eqprep.bank import load_bank
+from eqprep.bank.model import Bank
 from eqprep.bank.search import search
 from eqprep.render.math import NBSP, render_markdown
 from eqprep.render.text import cut, plain_text
@@ -97,11 +98,11 @@ def test_search_command_accepts_content(capsys: pytest.CaptureFixture[str]) -> N
     assert "read-long-explanation" in out and "$" not in out
 
 
-def test_anki_cards_have_no_template_blanks_or_backticks() -> None:
+def test_anki_cards_have_no_template_blanks_or_backticks(shipped_bank: Bank) -> None:
     """Code cards show the blank as a gap and code as <code>, never `{blank}` or Markdown backticks."""
     from eqprep.study.anki import card_fields
 
-    bank = load_bank()
+    bank = shipped_bank
     for question in bank.questions.values():
         if question.kind == "code_choice" or "`" in question.explanation:
             front, back = card_fields(bank, question)
@@ -111,3 +112,11 @@ def test_anki_cards_have_no_template_blanks_or_backticks() -> None:
 def test_line_break_inside_japanese_prose_is_not_a_space() -> None:
     """A source line break between Japanese characters joins the lines (no stray space mid-sentence)."""
     assert render_markdown("計算なので、\n形状の読み方。\n\n- 項目\n- 次") == "計算なので、形状の読み方。\n\n- 項目\n- 次"
+
+
+def test_anki_math_uses_the_renderers_delimiters() -> None:
+    """The export reads `$`/`$$` as the terminal renderer does: an escaped dollar is a dollar, not math."""
+    from eqprep.study.anki import to_html
+
+    assert to_html(r"価格 \$5 と $x^2$、[リンク](note:cnn)") == r"価格 $5 と \(x^2\)、リンク"
+    assert to_html("$$a = b$$") == r"\[a = b\]"

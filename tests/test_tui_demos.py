@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList, Static
 
 from eqprep.tui.demo_series import parse_settings, settings_hint
@@ -120,6 +121,17 @@ def test_parse_settings() -> None:
     assert parse_settings("lr=0.01 steps=200") == ({"lr": "0.01"}, 200)
     assert parse_settings("") == ({}, None)
     assert isinstance(parse_settings("steps=-1"), str) and isinstance(parse_settings("lr"), str)
+    assert parse_settings("hidden=、lr=0.1") == ({"hidden": "", "lr": "0.1"}, None)  # "" = no hidden layer, as --set
+
+
+def test_settings_line_and_cli_share_one_parser(capsys: pytest.CaptureFixture[str]) -> None:
+    """The TUI settings line and `eqprep demo --set` read name=value the same way, with the same message."""
+    from eqprep.cli import main
+
+    message = parse_settings("lr")
+    assert isinstance(message, str)
+    assert main(["demo", "init", "--set", "lr"]) == 2
+    assert message in capsys.readouterr().err
 
 
 async def test_playground_draws_points_over_the_map_next_to_loss_curves(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Markdown, OptionList, Static, TextArea
 
 from eqprep.tui.screens.demos import DemosScreen
@@ -299,6 +300,34 @@ async def test_note_opens_verified_derivation(tmp_path: Path) -> None:
         assert isinstance(screen, DerivationScreen)
         shown = str(screen.query_one("#derivation", Static).render())
         assert derivation.title in shown and shown.count("✓") == len(derivation.steps)
+
+
+async def test_derivations_are_read_from_disk_once_per_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening notes again and again reuses the derivations the session loaded the first time."""
+    from eqprep.maths import derivations
+    from eqprep.paths import content_root
+
+    loads = []
+    real = derivations.load_derivations
+
+    def counting(root: Path | None = None, errors: list[str] | None = None) -> dict[str, derivations.Derivation]:
+        loads.append(root)
+        return real(root, errors)
+
+    monkeypatch.setattr(derivations, "load_derivations", counting)
+    app = make_app(tmp_path, content=content_root())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        assert app.session is not None
+        note = next(d.note for d in app.session.derivations().values() if d.note in app.session.bank.notes)
+        for _ in range(3):
+            await app.push_screen(NotesScreen(app.session, note))
+            await pilot.pause()
+            links = app.screen.query_one("#links", OptionList)
+            assert any(str(links.get_option_at_index(i).id).startswith("d:") for i in range(links.option_count))
+            app.pop_screen()
+            await pilot.pause()
+    assert len(loads) == 1
 
 
 async def test_partly_broken_content_still_loads(tmp_path: Path, content_copy: Path) -> None:

@@ -94,12 +94,13 @@ def no_blink(pilot: Pilot[int]) -> None:
 
 
 def answer_keys(item: Item, right: bool) -> list[str]:
-    """Keys that answer `item` correctly or wrongly, computed from the question data."""
+    """Keys that answer `item` correctly or wrongly, computed from the question data (options are toggled by number)."""
     q = item.question
     if isinstance(q, ChoiceQuestion | CodeChoiceQuestion):
         good = q.answer if isinstance(q, ChoiceQuestion) else {q.answer}
         picks = [i + 1 for i, c in enumerate(item.choices) if (c in good) == right]
-        return [str(picks[0]), "enter"]
+        # right: every correct option (a multi-answer question needs all of them); wrong: one wrong option
+        return [*(str(n) for n in (picks if right else picks[:1])), "enter"]
     if isinstance(q, ExpressionQuestion):
         text = q.answer if right else f"{q.answer} + 1"
         return [*type_keys(text), "enter"]
