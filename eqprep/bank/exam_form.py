@@ -60,7 +60,6 @@ def _as_choice(question: Question, prompt: str, explanation: str, options: list[
     return ChoiceQuestion(
         id=question.id,
         topic=question.topic,
-        kind="choice",
         prompt=prompt,
         explanation=f"{explanation.rstrip()}\n\n誤答の選択肢と、その値になる誤り:\n{wrong}",
         tags=question.tags,

@@ -101,25 +101,34 @@ TOO_LARGE = f"数が大きすぎます (絶対値 2^{MAX_INT_BITS} ≈ 1.8e308 �
 NOT_REAL = "実数になりません"
 
 
+def _vet_call(node: ast.Call) -> None:
+    """Only a known function by name, with plain positional arguments."""
+    if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+        name = node.func.id if isinstance(node.func, ast.Name) else "?"
+        raise FormulaError(f"関数 '{name}' は使えません (使える関数: {', '.join(sorted(FUNCTIONS))})")
+    if node.keywords:
+        raise FormulaError("関数のキーワード引数は使えません")
+    if any(isinstance(arg, ast.Starred) for arg in node.args):
+        raise FormulaError("* による引数の展開は使えません")
+
+
+def _vet_constant(value: Any) -> None:
+    """Only bounded real numbers."""
+    if isinstance(value, complex):
+        raise FormulaError(f"複素数は使えません ({NOT_REAL}): {value!r}")
+    if not isinstance(value, (int, float)):
+        raise FormulaError(f"数値以外の定数は使えません: {value!r}")
+    _checked(value)
+
+
 def _vet(node: ast.AST) -> None:
     """Refuse anything outside the allowlist (checked on every node before evaluation)."""
     if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            name = node.func.id if isinstance(node.func, ast.Name) else "?"
-            raise FormulaError(f"関数 '{name}' は使えません (使える関数: {', '.join(sorted(FUNCTIONS))})")
-        if node.keywords:
-            raise FormulaError("関数のキーワード引数は使えません")
-        if any(isinstance(arg, ast.Starred) for arg in node.args):
-            raise FormulaError("* による引数の展開は使えません")
+        _vet_call(node)
     elif not isinstance(node, _ALLOWED):
         raise FormulaError(f"式に使えない構文があります: {type(node).__name__}")
     if isinstance(node, ast.Constant):
-        value = node.value
-        if isinstance(value, complex):
-            raise FormulaError(f"複素数は使えません ({NOT_REAL}): {value!r}")
-        if not isinstance(value, (int, float)):
-            raise FormulaError(f"数値以外の定数は使えません: {value!r}")
-        _checked(value)
+        _vet_constant(node.value)
     if isinstance(node, ast.BinOp) and type(node.op) not in _BINOPS:
         raise FormulaError(f"演算子 {type(node.op).__name__} は使えません")
     if isinstance(node, ast.UnaryOp) and not isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
@@ -204,50 +213,84 @@ def _call(name: str, args: list[Any]) -> Any:
 _PENDING = object()
 
 
-def _next(node: ast.AST, values: list[Any], env: Mapping[str, Any]) -> tuple[ast.AST | None, Any]:
-    """(child to evaluate next, None) or (None, this node's value once its children are done)."""
-    match node:
-        case ast.Constant(value=value):
-            return None, value
-        case ast.Name(id=name):
-            if name in env:
-                return None, env[name]
-            if name in CONSTANTS:
-                return None, CONSTANTS[name]
-            raise FormulaError(f"未定義の名前です: {name}")
-        case ast.UnaryOp(op=op, operand=operand):
-            if not values:
-                return operand, _PENDING
-            value = values[0]
-            if isinstance(op, ast.Not):
-                return None, not value
-            return None, -value if isinstance(op, ast.USub) else +value
-        case ast.BinOp(left=left, op=op, right=right):
-            if len(values) < 2:
-                return (left, right)[len(values)], _PENDING
-            return None, _binop(op, values[0], values[1])
-        case ast.BoolOp(op=op, values=operands):
-            if values and bool(values[-1]) != isinstance(op, ast.And):
-                return None, bool(values[-1])  # short-circuit: `and` saw a false, `or` saw a true
-            if len(values) < len(operands):
-                return operands[len(values)], _PENDING
-            return None, isinstance(op, ast.And)
-        case ast.Compare(left=left, ops=ops, comparators=comparators):
-            operands = [left, *comparators]
-            if len(values) < len(operands):
-                return operands[len(values)], _PENDING
-            return None, all(_CMPOPS[type(o)](a, b) for o, a, b in zip(ops, values, values[1:], strict=False))
-        case ast.IfExp(test=test, body=body, orelse=orelse):
-            if not values:
-                return test, _PENDING
-            if len(values) == 1:
-                return (body if values[0] else orelse), _PENDING
-            return None, values[1]
-        case ast.Call(func=ast.Name(id=name), args=args):
-            if len(values) < len(args):
-                return args[len(values)], _PENDING
-            return None, _call(name, values)
-    raise FormulaError(f"式に使えない構文があります: {type(node).__name__}")
+Step = tuple[ast.AST | None, Any]  # (child to evaluate next, _PENDING) or (None, the node's value)
+
+
+def _name(node: ast.Name, values: list[Any], env: Mapping[str, Any]) -> Step:
+    """A variable from the environment, else a named constant."""
+    if node.id in env:
+        return None, env[node.id]
+    if node.id in CONSTANTS:
+        return None, CONSTANTS[node.id]
+    raise FormulaError(f"未定義の名前です: {node.id}")
+
+
+def _unary(node: ast.UnaryOp, values: list[Any], env: Mapping[str, Any]) -> Step:
+    """-x, +x, not x."""
+    if not values:
+        return node.operand, _PENDING
+    if isinstance(node.op, ast.Not):
+        return None, not values[0]
+    return None, -values[0] if isinstance(node.op, ast.USub) else +values[0]
+
+
+def _binary(node: ast.BinOp, values: list[Any], env: Mapping[str, Any]) -> Step:
+    """Both operands, then the guarded arithmetic step."""
+    if len(values) < 2:
+        return (node.left, node.right)[len(values)], _PENDING
+    return None, _binop(node.op, values[0], values[1])
+
+
+def _boolean(node: ast.BoolOp, values: list[Any], env: Mapping[str, Any]) -> Step:
+    """`and` / `or` with short-circuit."""
+    is_and = isinstance(node.op, ast.And)
+    if values and bool(values[-1]) != is_and:
+        return None, bool(values[-1])  # short-circuit: `and` saw a false, `or` saw a true
+    if len(values) < len(node.values):
+        return node.values[len(values)], _PENDING
+    return None, is_and
+
+
+def _compare(node: ast.Compare, values: list[Any], env: Mapping[str, Any]) -> Step:
+    """A chained comparison: every operand, then every link."""
+    operands = [node.left, *node.comparators]
+    if len(values) < len(operands):
+        return operands[len(values)], _PENDING
+    return None, all(_CMPOPS[type(o)](a, b) for o, a, b in zip(node.ops, values, values[1:], strict=False))
+
+
+def _conditional(node: ast.IfExp, values: list[Any], env: Mapping[str, Any]) -> Step:
+    """`a if test else b`: the test, then only the branch taken."""
+    if not values:
+        return node.test, _PENDING
+    if len(values) == 1:
+        return (node.body if values[0] else node.orelse), _PENDING
+    return None, values[1]
+
+
+def _function(node: ast.Call, values: list[Any], env: Mapping[str, Any]) -> Step:
+    """Every argument, then the vetted call."""
+    if not isinstance(node.func, ast.Name):
+        raise FormulaError("式に使えない構文があります: Call")
+    if len(values) < len(node.args):
+        return node.args[len(values)], _PENDING
+    return None, _call(node.func.id, values)
+
+
+_STEPS: dict[type[ast.AST], Callable[[Any, list[Any], Mapping[str, Any]], Step]] = {
+    ast.Name: _name, ast.UnaryOp: _unary, ast.BinOp: _binary, ast.BoolOp: _boolean, ast.Compare: _compare,
+    ast.IfExp: _conditional, ast.Call: _function,
+}
+
+
+def _next(node: ast.AST, values: list[Any], env: Mapping[str, Any]) -> Step:
+    """(child to evaluate next, _PENDING) or (None, this node's value once its children are done)."""
+    if isinstance(node, ast.Constant):
+        return None, node.value
+    step = _STEPS.get(type(node))
+    if step is None:
+        raise FormulaError(f"式に使えない構文があります: {type(node).__name__}")
+    return step(node, values, env)
 
 
 def _run(body: ast.AST, env: Mapping[str, Any]) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from eqprep.bank.model import (
     CodeChoiceQuestion,
     CombinationQuestion,
     ExpressionQuestion,
+    Mistake,
     Note,
     NumericQuestion,
     ParametricQuestion,
@@ -29,15 +31,6 @@ from eqprep.bank.packfiles import PackReader, parse_toml
 from eqprep.paths import content_root
 from eqprep.render.safe import clean_tree
 
-_KIND_CLASS: dict[str, type[Question]] = {
-    "choice": ChoiceQuestion,
-    "numeric": NumericQuestion,
-    "expression": ExpressionQuestion,
-    "code_choice": CodeChoiceQuestion,
-    "self_graded": SelfGradedQuestion,
-    "parametric": ParametricQuestion,
-    "combination": CombinationQuestion,
-}
 _COMMON_REQUIRED = ("id", "topic", "kind", "tags", "prompt", "explanation")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FRONT_RE = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n", re.S)
@@ -149,21 +142,30 @@ def _question_lines(text: str) -> list[int]:
     return [i for i, line in enumerate(text.splitlines(), 1) if line.strip() == "[[question]]"]
 
 
-def _load_questions(path: Path, bank: Bank, cache: ParseCache | None, reader: PackReader) -> None:
-    """Read every `[[question]]` of one file; a bad question never hides the others."""
+def _parsed(path: Path, bank: Bank, cache: ParseCache | None,
+            reader: PackReader) -> tuple[dict[str, Any], list[int]] | None:
+    """The file's TOML data and question header lines, from the cache when its content is unchanged."""
     text = reader.read(path)
     if text is None:
-        return
+        return None
     cached = cache.get(path, text) if cache else None
     if cached:
-        data, lines = cached
-    else:
-        parsed = parse_toml(text, path, bank.problems)
-        if parsed is None:
-            return
-        data, lines = parsed, _question_lines(text)
-        if cache:
-            cache.put(path, text, data, lines)
+        return cached
+    parsed = parse_toml(text, path, bank.problems)
+    if parsed is None:
+        return None
+    lines = _question_lines(text)
+    if cache:
+        cache.put(path, text, parsed, lines)
+    return parsed, lines
+
+
+def _load_questions(path: Path, bank: Bank, cache: ParseCache | None, reader: PackReader) -> None:
+    """Read every `[[question]]` of one file; a bad question never hides the others."""
+    parsed = _parsed(path, bank, cache, reader)
+    if parsed is None:
+        return
+    data, lines = parsed
     unknown_top = set(data) - {"question"}
     if unknown_top:
         bank.problems.append(Problem(path, 1, f"不明なトップレベルのキー: {', '.join(sorted(unknown_top))[:200]}"))
@@ -172,26 +174,30 @@ def _load_questions(path: Path, bank: Bank, cache: ParseCache | None, reader: Pa
         bank.problems.append(Problem(path, 1, "question は [[question]] の並びにしてください"))
         return
     for index, raw in enumerate(questions):
-        line = lines[index] if index < len(lines) else None
-        if not isinstance(raw, dict):
-            bank.problems.append(Problem(path, line or 1, "[[question]] は表にしてください"))
-            continue
-        raw, unsafe = clean_tree(raw)
-        qid = raw.get("id") if isinstance(raw.get("id"), str) else None
-        if unsafe:
-            bank.problems.append(Problem(path, line, _unsafe_message(unsafe), qid))
-        try:
-            question = build_question(raw, path, line)
-        except _Invalid as exc:
-            bank.problems.append(Problem(path, line, str(exc), qid))
-            continue
-        if question.id in bank.questions:
-            other = bank.questions[question.id]
-            bank.problems.append(
-                Problem(path, line, f"問題 id が重複しています (最初の定義: {other.path}:{other.line})", question.id)
-            )
-            continue
-        bank.questions[question.id] = question
+        _add_question(raw, path, lines[index] if index < len(lines) else None, bank)
+
+
+def _add_question(raw: Any, path: Path, line: int | None, bank: Bank) -> None:
+    """Build one `[[question]]` table into the bank, or record why it cannot be used."""
+    if not isinstance(raw, dict):
+        bank.problems.append(Problem(path, line or 1, "[[question]] は表にしてください"))
+        return
+    raw, unsafe = clean_tree(raw)
+    qid = raw.get("id") if isinstance(raw.get("id"), str) else None
+    if unsafe:
+        bank.problems.append(Problem(path, line, _unsafe_message(unsafe), qid))
+    try:
+        question = build_question(raw, path, line)
+    except _Invalid as exc:
+        bank.problems.append(Problem(path, line, str(exc), qid))
+        return
+    if question.id in bank.questions:
+        other = bank.questions[question.id]
+        bank.problems.append(
+            Problem(path, line, f"問題 id が重複しています (最初の定義: {other.path}:{other.line})", question.id)
+        )
+        return
+    bank.questions[question.id] = question
 
 
 def _text(raw: dict[str, Any], key: str, default: str | None = None) -> str:
@@ -255,45 +261,61 @@ def _params(raw: dict[str, Any]) -> dict[str, ParamSpec]:
     table = raw.get("params")
     if not isinstance(table, dict) or not table:
         raise _Invalid("parametric には [question.params] が必要です")
-    specs: dict[str, ParamSpec] = {}
-    for name, spec in table.items():
-        if isinstance(spec, list):
-            spec = {"choices": spec}
-        if not isinstance(spec, dict):
-            raise _Invalid(f"パラメータ {name} は {{ min = .., max = .. }} か {{ choices = [..] }} で書いてください")
-        unknown = set(spec) - {"min", "max", "step", "choices"}
-        if unknown:
-            raise _Invalid(f"パラメータ {name} に不明なキー: {', '.join(sorted(unknown))}")
-        if "choices" in spec:
-            choices = spec["choices"]
-            if not isinstance(choices, list) or not choices or not all(_is_number(c) for c in choices):
-                raise _Invalid(f"パラメータ {name} の choices は数値のリストにしてください")
-            specs[name] = ParamSpec(name, choices=tuple(choices))
-            continue
-        if "min" not in spec or "max" not in spec:
-            raise _Invalid(f"パラメータ {name} には min と max が必要です")
-        lo, hi, step = spec["min"], spec["max"], spec.get("step")
-        if not all(isinstance(v, (int, float)) for v in (lo, hi)) or lo > hi:
-            raise _Invalid(f"パラメータ {name} の範囲が不正です: min={lo}, max={hi}")
-        if step is not None and (not isinstance(step, (int, float)) or step <= 0):
-            raise _Invalid(f"パラメータ {name} の step は正の数にしてください")
-        specs[name] = ParamSpec(name, lo, hi, step)
-    return specs
+    return {name: _param_spec(name, spec) for name, spec in table.items()}
+
+
+def _param_spec(name: str, spec: Any) -> ParamSpec:
+    """One parameter: `[..]` or `{ choices = [..] }`, or `{ min = .., max = .., step = .. }`."""
+    if isinstance(spec, list):
+        spec = {"choices": spec}
+    if not isinstance(spec, dict):
+        raise _Invalid(f"パラメータ {name} は {{ min = .., max = .. }} か {{ choices = [..] }} で書いてください")
+    unknown = set(spec) - {"min", "max", "step", "choices"}
+    if unknown:
+        raise _Invalid(f"パラメータ {name} に不明なキー: {', '.join(sorted(unknown))}")
+    if "choices" in spec:
+        choices = spec["choices"]
+        if not isinstance(choices, list) or not choices or not all(_is_number(c) for c in choices):
+            raise _Invalid(f"パラメータ {name} の choices は数値のリストにしてください")
+        return ParamSpec(name, choices=tuple(choices))
+    if "min" not in spec or "max" not in spec:
+        raise _Invalid(f"パラメータ {name} には min と max が必要です")
+    lo, hi, step = spec["min"], spec["max"], spec.get("step")
+    if not all(isinstance(v, (int, float)) for v in (lo, hi)) or lo > hi:
+        raise _Invalid(f"パラメータ {name} の範囲が不正です: min={lo}, max={hi}")
+    if step is not None and (not isinstance(step, (int, float)) or step <= 0):
+        raise _Invalid(f"パラメータ {name} の step は正の数にしてください")
+    return ParamSpec(name, lo, hi, step)
 
 
 def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Question:
     """Turn one TOML table into a typed question, or raise _Invalid with the reason."""
+    cls = _question_class(raw)
+    common = _common_fields(raw, path, line)
+    try:
+        return _BUILDERS[cls](raw, common)
+    except ValueError as exc:  # the exam-format parsers (mistakes, combination) raise ValueError
+        raise _Invalid(str(exc)) from None
+
+
+def _question_class(raw: dict[str, Any]) -> type[Question]:
+    """The class for the table's `kind`, once the shared required fields are present and no field is unknown."""
     missing = [k for k in _COMMON_REQUIRED if k not in raw]
     if missing:
         raise _Invalid(f"必須フィールドがありません: {', '.join(missing)}")
     kind = _text(raw, "kind")
-    if kind not in KINDS:
+    cls = _KIND_CLASS.get(kind)
+    if cls is None:
         raise _Invalid(f"kind '{kind}' は不明です ({' / '.join(KINDS)} のいずれか)")
-    cls = _KIND_CLASS[kind]
-    allowed = {f.name for f in fields(cls)} - {"path", "line", "group", "rows", "answer_row"}
+    allowed = {f.name for f in fields(cls)} - {"path", "line", "group", "rows", "answer_row"} | {"kind"}
     unknown = set(raw) - allowed
     if unknown:
         raise _Invalid(f"kind '{kind}' に不明なフィールド: {', '.join(sorted(unknown))}")
+    return cls
+
+
+def _common_fields(raw: dict[str, Any], path: Path, line: int | None) -> dict[str, Any]:
+    """The fields every kind shares (keyword arguments of Question), checked."""
     qid = _text(raw, "id")
     if not _ID_RE.match(qid):
         raise _Invalid(f"id '{qid}' は英小文字・数字・'-' だけにしてください")
@@ -306,7 +328,6 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
     common: dict[str, Any] = dict(
         id=qid,
         topic=_text(raw, "topic"),
-        kind=kind,
         prompt=_text(raw, "prompt"),
         explanation=_text(raw, "explanation"),
         tags=tags,
@@ -323,91 +344,124 @@ def build_question(raw: dict[str, Any], path: Path, line: int | None) -> Questio
     for key in ("source", "note", "derivation"):
         if common[key] is not None and not isinstance(common[key], str):
             raise _Invalid(f"'{key}' は文字列にしてください")
-    try:
-        extra = _extra_fields(kind, raw, common)
-    except ValueError as exc:
-        raise _Invalid(str(exc)) from None
-    if isinstance(extra, Question):
-        return extra
-    match kind:
-        case "choice":
-            choices = _strings(raw, "choices", required=True)
-            return ChoiceQuestion(
-                **common,
-                choices=choices,
-                answer=frozenset(_strings(raw, "answer", required=True)),
-                shuffle=bool(raw.get("shuffle", True)),
-            )
-        case "numeric":
-            return NumericQuestion(
-                **common,
-                answer=_numbers(raw, "answer"),
-                formula=_strings(raw, "formula"),
-                **_answer_format(raw),
-                **extra,
-            )
-        case "expression":
-            domain_raw = raw.get("domain", {})
-            if not isinstance(domain_raw, dict):
-                raise _Invalid("domain は {変数 = [下限, 上限]} の表にしてください")
-            domain: dict[str, tuple[float, float]] = {}
-            for name, bounds in domain_raw.items():
-                if not (isinstance(bounds, list) and len(bounds) == 2 and all(_is_number(b) for b in bounds)
-                        and bounds[0] < bounds[1]):
-                    raise _Invalid(f"domain.{name} は [下限, 上限] にしてください")
-                domain[name] = (float(bounds[0]), float(bounds[1]))
-            return ExpressionQuestion(
-                **common,
-                answer=_text(raw, "answer"),
-                variables=_strings(raw, "variables"),
-                functions=_strings(raw, "functions"),
-                formula=_text(raw, "formula", ""),
-                form=_text(raw, "form", ""),
-                domain=domain,
-                **extra,
-            )
-        case "code_choice":
-            template = _text(raw, "template")
-            if "{blank}" not in template:
-                raise _Invalid("template に {blank} がありません")
-            return CodeChoiceQuestion(
-                **common,
-                template=template,
-                choices=_strings(raw, "choices", required=True),
-                answer=_text(raw, "answer"),
-                check=_text(raw, "check"),
-                setup=_text(raw, "setup", ""),
-                **extra,
-            )
-        case "self_graded":
-            return SelfGradedQuestion(**common, answer=_text(raw, "answer"), key_points=_strings(raw, "key_points"))
-        case _:
-            let = raw.get("let", {})
-            if not isinstance(let, dict) or not all(isinstance(v, str) for v in let.values()):
-                raise _Invalid("[question.let] は 名前 = \"式\" の表にしてください")
-            return ParametricQuestion(
-                **common,
-                params=_params(raw),
-                let=dict(let),
-                answer=_strings(raw, "answer", required=True),
-                constraints=_strings(raw, "constraints"),
-                **_answer_format(raw),
-                **extra,
-            )
+    return common
 
 
-def _extra_fields(kind: str, raw: dict[str, Any], common: dict[str, Any]) -> dict[str, Any] | Question:
-    """Fields of the exam formats (issue 12): a whole combination question, mistakes, a code blank's label."""
-    from eqprep.bank.combination import LABEL_RE, build_combination
+# ---- one builder per kind: (the TOML table, the checked common fields) -> the typed question ----------------------
+
+def _mistakes(raw: dict[str, Any]) -> tuple[Mistake, ...]:
+    """Named common mistakes (numeric, expression and parametric questions; issue 12)."""
     from eqprep.bank.mistakes import parse_mistakes
 
-    if kind == "combination":
-        return build_combination(common, raw)
-    if kind in ("numeric", "expression", "parametric"):
-        return {"mistakes": parse_mistakes(raw)}
-    if kind == "code_choice":
-        blank = _text(raw, "blank", "あ")
-        if not LABEL_RE.match(blank):
-            raise ValueError(f"blank '{blank}' はひらがな 1 文字 (例 \"あ\") にしてください")
-        return {"blank": blank}
-    return {}
+    return parse_mistakes(raw)
+
+
+def _build_choice(raw: dict[str, Any], common: dict[str, Any]) -> ChoiceQuestion:
+    """Options as text, one or several correct."""
+    return ChoiceQuestion(
+        **common,
+        choices=_strings(raw, "choices", required=True),
+        answer=frozenset(_strings(raw, "answer", required=True)),
+        shuffle=bool(raw.get("shuffle", True)),
+    )
+
+
+def _build_combination(raw: dict[str, Any], common: dict[str, Any]) -> CombinationQuestion:
+    """Rows that fill every labelled blank (bank/combination.py reads the table)."""
+    from eqprep.bank.combination import build_combination
+
+    return build_combination(common, raw)
+
+
+def _build_numeric(raw: dict[str, Any], common: dict[str, Any]) -> NumericQuestion:
+    """Numbers with tolerances and the formulas that recompute them."""
+    mistakes = _mistakes(raw)
+    return NumericQuestion(
+        **common, answer=_numbers(raw, "answer"), formula=_strings(raw, "formula"), **_answer_format(raw),
+        mistakes=mistakes,
+    )
+
+
+def _domain(raw: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Sampling box of an expression question: {variable = [low, high]}."""
+    domain_raw = raw.get("domain", {})
+    if not isinstance(domain_raw, dict):
+        raise _Invalid("domain は {変数 = [下限, 上限]} の表にしてください")
+    domain: dict[str, tuple[float, float]] = {}
+    for name, bounds in domain_raw.items():
+        if not (isinstance(bounds, list) and len(bounds) == 2 and all(_is_number(b) for b in bounds)
+                and bounds[0] < bounds[1]):
+            raise _Invalid(f"domain.{name} は [下限, 上限] にしてください")
+        domain[name] = (float(bounds[0]), float(bounds[1]))
+    return domain
+
+
+def _build_expression(raw: dict[str, Any], common: dict[str, Any]) -> ExpressionQuestion:
+    """A formula checked for equivalence, with its names, form and sampling box."""
+    mistakes = _mistakes(raw)
+    return ExpressionQuestion(
+        **common,
+        answer=_text(raw, "answer"),
+        variables=_strings(raw, "variables"),
+        functions=_strings(raw, "functions"),
+        formula=_text(raw, "formula", ""),
+        form=_text(raw, "form", ""),
+        domain=_domain(raw),
+        mistakes=mistakes,
+    )
+
+
+def _build_code_choice(raw: dict[str, Any], common: dict[str, Any]) -> CodeChoiceQuestion:
+    """A code listing with one blank, code options and the check that runs them."""
+    from eqprep.bank.combination import LABEL_RE
+
+    blank = _text(raw, "blank", "あ")
+    if not LABEL_RE.match(blank):
+        raise _Invalid(f"blank '{blank}' はひらがな 1 文字 (例 \"あ\") にしてください")
+    template = _text(raw, "template")
+    if "{blank}" not in template:
+        raise _Invalid("template に {blank} がありません")
+    return CodeChoiceQuestion(
+        **common,
+        template=template,
+        choices=_strings(raw, "choices", required=True),
+        answer=_text(raw, "answer"),
+        check=_text(raw, "check"),
+        setup=_text(raw, "setup", ""),
+        blank=blank,
+    )
+
+
+def _build_self_graded(raw: dict[str, Any], common: dict[str, Any]) -> SelfGradedQuestion:
+    """A model answer and the key points the learner compares against."""
+    return SelfGradedQuestion(**common, answer=_text(raw, "answer"), key_points=_strings(raw, "key_points"))
+
+
+def _build_parametric(raw: dict[str, Any], common: dict[str, Any]) -> ParametricQuestion:
+    """Parameters, helper formulas (`let`), answer formulas and constraints."""
+    mistakes = _mistakes(raw)
+    let = raw.get("let", {})
+    if not isinstance(let, dict) or not all(isinstance(v, str) for v in let.values()):
+        raise _Invalid("[question.let] は 名前 = \"式\" の表にしてください")
+    return ParametricQuestion(
+        **common,
+        params=_params(raw),
+        let=dict(let),
+        answer=_strings(raw, "answer", required=True),
+        constraints=_strings(raw, "constraints"),
+        **_answer_format(raw),
+        mistakes=mistakes,
+    )
+
+
+# The same kinds as the validator's _KIND_CHECKS (bank/validate.py), keyed the same way: by question class.
+_BUILDERS: dict[type[Question], Callable[[dict[str, Any], dict[str, Any]], Question]] = {
+    ChoiceQuestion: _build_choice,
+    CombinationQuestion: _build_combination,
+    NumericQuestion: _build_numeric,
+    ExpressionQuestion: _build_expression,
+    CodeChoiceQuestion: _build_code_choice,
+    SelfGradedQuestion: _build_self_graded,
+    ParametricQuestion: _build_parametric,
+}
+_KIND_CLASS: dict[str, type[Question]] = {cls.kind: cls for cls in _BUILDERS}

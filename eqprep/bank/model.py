@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar, Literal, get_args
 
-KINDS = ("choice", "numeric", "expression", "code_choice", "self_graded", "parametric", "combination")
+Kind = Literal["choice", "numeric", "expression", "code_choice", "self_graded", "parametric", "combination"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 AREAS = ("応用数学", "機械学習", "深層学習", "開発環境")
 DEFAULT_AREA = AREAS[2]  # content without a known syllabus tag counts as deep learning, the bulk of the exam
 # `[label](note:id)` / `[label](q:id)` in notes and explanations, an optional #anchor ignored: (label, kind, id)
@@ -122,11 +124,11 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Question:
-    """Fields every question kind shares."""
+    """Fields every question kind shares; `kind` (the TOML `kind`) is a constant of each subclass."""
 
+    kind: ClassVar[Kind]
     id: str
     topic: str
-    kind: str
     prompt: str
     explanation: str
     tags: tuple[str, ...]
@@ -148,6 +150,8 @@ class Question:
 @dataclass(frozen=True)
 class ChoiceQuestion(Question):
     """Multiple choice with one or several correct answers, stored as text."""
+
+    kind: ClassVar[Kind] = "choice"
 
     choices: tuple[str, ...] = ()
     answer: frozenset[str] = frozenset()
@@ -175,6 +179,8 @@ class BlankCheck:
 class CombinationQuestion(ChoiceQuestion):
     """Combination blanks: each option (row) fills every labelled blank; `choices` are the rows as shown."""
 
+    kind: ClassVar[Kind] = "combination"
+
     blanks: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
     answer_row: tuple[str, ...] = ()
@@ -190,6 +196,8 @@ def combination_text(blanks: tuple[str, ...], row: tuple[str, ...]) -> str:
 class NumericQuestion(Question):
     """One or more numbers, with tolerances and an optional formula that recomputes them."""
 
+    kind: ClassVar[Kind] = "numeric"
+
     answer: tuple[float, ...] = ()
     formula: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
@@ -202,6 +210,8 @@ class NumericQuestion(Question):
 @dataclass(frozen=True)
 class ExpressionQuestion(Question):
     """A formula answer checked for equivalence with SymPy."""
+
+    kind: ClassVar[Kind] = "expression"
 
     answer: str = ""
     variables: tuple[str, ...] = ()
@@ -216,6 +226,8 @@ class ExpressionQuestion(Question):
 class CodeChoiceQuestion(Question):
     """Exam-style fill-in-the-blank: `template` has `{blank}`, shown as (`blank`); options are code."""
 
+    kind: ClassVar[Kind] = "code_choice"
+
     template: str = ""
     choices: tuple[str, ...] = ()
     answer: str = ""
@@ -227,6 +239,8 @@ class CodeChoiceQuestion(Question):
 @dataclass(frozen=True)
 class SelfGradedQuestion(Question):
     """Explanation question: the learner compares with the model answer and rates themselves."""
+
+    kind: ClassVar[Kind] = "self_graded"
 
     answer: str = ""
     key_points: tuple[str, ...] = ()
@@ -246,6 +260,8 @@ class ParamSpec:
 @dataclass(frozen=True)
 class ParametricQuestion(Question):
     """A generator: fresh parameters each time, answers computed by formulas."""
+
+    kind: ClassVar[Kind] = "parametric"
 
     params: dict[str, ParamSpec] = field(default_factory=dict)
     let: dict[str, str] = field(default_factory=dict)

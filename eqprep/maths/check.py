@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from eqprep.maths.calculus import NotNumeric, expand_trusted
 from eqprep.maths.compare import Comparison, compare
@@ -16,14 +17,15 @@ from eqprep.maths.names import KNOWN_FUNCTIONS, Vocabulary
 from eqprep.maths.sandbox import shared_worker
 from eqprep.maths.tree import Node
 
-STATUSES = ("equivalent", "not_equivalent", "undecided", "invalid")
+CheckStatus = Literal["equivalent", "not_equivalent", "undecided", "invalid"]
+STATUSES: tuple[CheckStatus, ...] = get_args(CheckStatus)
 
 
 @dataclass(frozen=True)
 class CheckResult:
     """Verdict with a Japanese message; `counterexample` is a point where the two differ."""
 
-    status: str
+    status: CheckStatus
     message: str
     counterexample: dict[str, float] | None = None
     display: str = ""

@@ -10,6 +10,7 @@ import itertools
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from eqprep.maths.calculus import NotNumeric, expand_trusted
 from eqprep.maths.compare import DEFAULT_DOMAIN, compare, evaluators
@@ -21,7 +22,9 @@ from eqprep.maths.numeric import Undefined
 from eqprep.maths.parse import render
 from eqprep.maths.tree import Node, mentions
 
-STATUSES = ("start", "ok", "wrong", "invalid", "undecided", "unchecked")
+StepStatus = Literal["start", "ok", "wrong", "invalid", "undecided", "unchecked"]
+STATUSES: tuple[StepStatus, ...] = get_args(StepStatus)
+Relation = Literal["ok", "wrong", "undecided"]  # how one expression relates to the next
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class StepCheck:
 
     index: int
     display: str
-    status: str
+    status: StepStatus
     message: str = ""
     counterexample: dict[str, float] | None = None
 
@@ -57,7 +60,7 @@ class _Context:
         self.abstract = {f for f in functions if f not in KNOWN_FUNCTIONS}
         self.domain = dict(domain or {})
 
-    def same(self, a: Node, b: Node) -> tuple[str, dict[str, float] | None]:
+    def same(self, a: Node, b: Node) -> tuple[Relation, dict[str, float] | None]:
         """("ok" | "wrong" | "undecided", counterexample over the variables used) for two expressions."""
         try:
             a, b = expand_trusted(a), expand_trusted(b)
@@ -74,7 +77,7 @@ class _Context:
             return "wrong", result.point
         return "undecided", None
 
-    def proportional(self, first: Node, second: Node) -> str:
+    def proportional(self, first: Node, second: Node) -> Relation:
         """Whether two equation residuals differ by a nonzero constant factor (same solutions)."""
         try:
             first, second = expand_trusted(first), expand_trusted(second)
@@ -143,7 +146,17 @@ def _read(text: str, ctx: _Context, previous: _Line | None) -> tuple[_Line | Non
     return _Line(parsed, exprs, equation=False), None
 
 
-def _transition(previous: _Line, line: _Line, ctx: _Context) -> tuple[str, str, dict[str, float] | None]:
+def _judge(anchor: _Line | None, line: _Line, ctx: _Context,
+           after_others: bool) -> tuple[StepStatus, str, dict[str, float] | None]:
+    """A readable line against the last right one: the first line starts, later ones follow or not."""
+    if anchor is None:
+        return ("unchecked", "前に読める行がないので比べられません。", None) if after_others else ("start", "", None)
+    if line.parsed.continued:
+        return "ok", "", None  # `_read` already compared it with the anchor line
+    return _transition(anchor, line, ctx)
+
+
+def _transition(previous: _Line, line: _Line, ctx: _Context) -> tuple[Relation, str, dict[str, float] | None]:
     """Does `line` follow from `previous`? (status, Japanese message, counterexample)"""
     if previous.equation and line.equation:
         status = ctx.proportional(_residual(previous), _residual(line))
@@ -180,12 +193,7 @@ def check_steps(lines: list[str], variables: Sequence[str] = (), functions: Sequ
             results.append(StepCheck(index, display, error.status, message, error.counterexample))
             continue
         assert line is not None
-        if anchor is None:
-            status, message, point = ("unchecked", "前に読める行がないので比べられません。", None) if results else ("start", "", None)
-        elif line.parsed.continued:
-            status, message, point = "ok", "", None  # `_read` already compared it with the anchor line
-        else:
-            status, message, point = _transition(anchor, line, ctx)
+        status, message, point = _judge(anchor, line, ctx, bool(results))
         if status in ("ok", "start", "unchecked"):
             anchor, anchor_index = line, index
         results.append(StepCheck(index, display, status, message + (note if message else ""), point))

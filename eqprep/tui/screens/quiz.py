@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,6 +33,8 @@ NEXT_HINT = "Enter / n: 次へ   g: ノート   u: 取り消し   b: 明日に�
 RATE_HINT = "自己評価: 1 Again / 2 Hard / 3 Good / 4 Easy"
 MISSED = ("wrong", "unanswered")
 UNDO_LIMIT = 50  # answers of this session that u can take back, newest first
+# answering -> grading -> graded | rating (self-graded) -> saving -> graded ... -> done
+QuizState = Literal["answering", "grading", "graded", "rating", "saving", "done"]
 
 
 def until(due: datetime, now: datetime) -> str:
@@ -58,6 +60,7 @@ def miss_lines(answers: list[Answer], width: int = 70) -> list[str]:
             lines.append(f"   正解: {cut(plain_text(answer.verdict.expected_text), width - 9)}")
         lines.append(f"   解説: {cut(plain_text(item.explanation), width - 9)}")
     return lines
+
 
 
 class Graded(Message):
@@ -133,7 +136,7 @@ class QuizScreen(Screen[None]):
         self.session = session
         self.review = ReviewSession(session.study, questions, session.item_seed, on_skip=self.skipped)
         self.heading = title
-        self.state = "answering"  # answering -> grading -> graded | rating -> saving -> done
+        self.state: QuizState = "answering"
         self.item: Item | None = None
         self.answer: Answer | None = None
         self.recorded: list[tuple[Answer, Outcome, int]] = []  # (answer, outcome, position), newest last, for undo
