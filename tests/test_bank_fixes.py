@@ -37,7 +37,7 @@ def test_instruction_is_read_from_the_prompt() -> None:
 
 def _drill(prompt: str, rel: float | None, tol: float = 0.0) -> ParametricQuestion:
     return ParametricQuestion(
-        id="d", topic="t", kind="parametric", prompt=prompt, explanation=".", tags=("3-1-4",), path=Path("x"),
+        id="d", topic="t", prompt=prompt, explanation=".", tags=("3-1-4",), path=Path("x"),
         params={"a": ParamSpec("a", 1, 99), "b": ParamSpec("b", 1, 99)}, answer=("a / (a + b)",),
         tolerance=tol, rel_tolerance=rel,
     )

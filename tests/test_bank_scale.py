@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from eqprep.bank import load_bank
 from tests.bankgen import generate
 
 
+@pytest.mark.slow
 def test_ten_thousand_questions_load(tmp_path: Path) -> None:
     bank = load_bank(generate(tmp_path / "big"))
     assert bank.problems == []

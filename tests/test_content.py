@@ -17,6 +17,7 @@ SEED_TOPICS = {
 }
 
 
+@pytest.mark.slow
 def test_no_problems(shipped_bank: Bank) -> None:
     """Validation recomputes numeric formulas, SymPy-checks expressions, runs every code option and generator."""
     problems = validate(shipped_bank)

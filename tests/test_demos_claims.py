@@ -10,6 +10,8 @@ from eqprep.demos.batchnorm import SCALES
 from eqprep.demos.cnn import output_shapes
 from eqprep.engine.conv import conv_output_size
 
+pytestmark = pytest.mark.slow  # trains every demo
+
 
 @pytest.fixture(scope="module")
 def optimizers_result():

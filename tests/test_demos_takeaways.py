@@ -14,6 +14,7 @@ import pytest
 
 from eqprep.demos import DemoResult, run_demo
 
+pytestmark = pytest.mark.slow  # every demo over five seeds
 SEEDS = range(5)
 
 

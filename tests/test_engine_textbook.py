@@ -11,6 +11,7 @@ import pytest
 
 from eqprep.engine import textbook as tb
 
+pytestmark = pytest.mark.slow  # trains the textbook's scripts
 SCRIPTS = Path(__file__).parent / "textbook_scripts"
 
 

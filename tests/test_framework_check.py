@@ -12,6 +12,7 @@ from eqprep.bank import load_bank
 from eqprep.bank.validate import validate
 from eqprep.cli import main
 
+pytestmark = pytest.mark.slow  # runs options in sandboxes (with torch when installed)
 GOOD = '''
 [[question]]
 id = "pt-good"

@@ -43,7 +43,7 @@ def content(content_copy: Path) -> Path:
 
 
 def _code(qid: str, area_tag: str, framework: str | None) -> Question:
-    return CodeChoiceQuestion(id=qid, topic="t", kind="code_choice", prompt="p", explanation="e", tags=(area_tag,),
+    return CodeChoiceQuestion(id=qid, topic="t", prompt="p", explanation="e", tags=(area_tag,),
                               path=Path("x"), framework=framework, template="x = {blank}", choices=("1", "2", "3", "4"),
                               answer="1", check="assert x == 1")
 
@@ -101,6 +101,7 @@ def test_drill_framework_option_is_saved(content: Path, tmp_path: Path, monkeypa
     assert "形を選べ" in capsys.readouterr().out
 
 
+@pytest.mark.tui
 async def test_tui_toggle_and_pytorch_drill(content: Path, tmp_path: Path) -> None:
     """Home: `f` switches the track (saved), `p` opens a drill of only PyTorch questions."""
     app = make_app(tmp_path, content)

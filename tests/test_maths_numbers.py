@@ -14,7 +14,7 @@ from eqprep.quiz.grade import parse_numbers
 
 def _numeric(answer: tuple[float, ...], unit: str = "") -> NumericQuestion:
     """A numeric question with the given expected values."""
-    return NumericQuestion(id="t", topic="t", kind="numeric", prompt="?", explanation="", tags=(), path=Path("t.toml"),
+    return NumericQuestion(id="t", topic="t", prompt="?", explanation="", tags=(), path=Path("t.toml"),
                            answer=answer, formula=tuple(str(a) for a in answer), unit=unit)
 
 
@@ -68,7 +68,7 @@ def test_percent_and_tuple_answers_are_graded() -> None:
 
 def _parametric(spec: ParamSpec) -> ParametricQuestion:
     """A parametric question with one parameter."""
-    return ParametricQuestion(id="p", topic="t", kind="parametric", prompt="{a}", explanation="", tags=(),
+    return ParametricQuestion(id="p", topic="t", prompt="{a}", explanation="", tags=(),
                               path=Path("p.toml"), params={"a": spec}, answer=("a * 2",))
 
 

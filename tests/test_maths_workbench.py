@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static, TextArea
 
 from eqprep.tui.screens.workbench import WorkbenchScreen, drafts
 from tests.tui_support import make_app, settle, wait_loaded
+
+pytestmark = pytest.mark.tui
 
 
 async def _open(pilot: object) -> WorkbenchScreen:

@@ -10,7 +10,7 @@ from eqprep.quiz import grade, make_item
 
 def test_choice_feedback_numbers_options_and_echoes_the_choice() -> None:
     """Options are 1-4 on screen, so feedback says `正解: 2.` and repeats what was picked."""
-    question = ChoiceQuestion(id="c", topic="t", kind="choice", prompt="p", explanation="e", tags=(), path=Path("x"),
+    question = ChoiceQuestion(id="c", topic="t", prompt="p", explanation="e", tags=(), path=Path("x"),
                               choices=("$a_n$", "B", "C"), answer=frozenset({"B"}), shuffle=False)
     verdict = grade(make_item(question, seed=1), "1")
     assert verdict.status == "wrong" and verdict.expected_text == "2. B"
@@ -19,7 +19,7 @@ def test_choice_feedback_numbers_options_and_echoes_the_choice() -> None:
 
 def test_swapped_values_are_named_a_reversed_order() -> None:
     """`8, 3` for expected `3, 8` says the order is reversed instead of calling both values wrong."""
-    question = NumericQuestion(id="n", topic="t", kind="numeric", prompt="p", explanation="e", tags=(),
+    question = NumericQuestion(id="n", topic="t", prompt="p", explanation="e", tags=(),
                                path=Path("x"), answer=(3.0, 8.0), labels=("小さい方", "大きい方"))
     verdict = grade(make_item(question, seed=1), "8, 3")
     assert verdict.status == "wrong" and "順番が逆" in verdict.message

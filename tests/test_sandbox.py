@@ -66,6 +66,7 @@ def test_processes_sockets_and_ctypes_are_refused(box: Sandbox, tmp_path: Path) 
     assert not marker.exists()
 
 
+@pytest.mark.slow
 def test_cpu_memory_output_and_wall_limits(box: Sandbox) -> None:
     assert box.run("while True:\n    pass").status in ("cpu", "timeout")
     assert box.run("x = bytearray(3 * 1024 ** 3)").status == "memory"
@@ -113,6 +114,7 @@ explanation = "y は 1。"
 '''
 
 
+@pytest.mark.slow
 def test_check_trust_reports_hostile_options_within_limits(content_copy: Path, tmp_path: Path, capsys) -> None:
     target = tmp_path / "outside.txt"
     with (content_copy / "questions" / "activation.toml").open("a", encoding="utf-8") as handle:

@@ -53,7 +53,7 @@ class Clock:
 
 
 def _numeric(qid: str, tag: str, value: float, topic: str = "t", source: str | None = None) -> NumericQuestion:
-    return NumericQuestion(id=qid, topic=topic, kind="numeric", prompt=f"{qid}?", explanation="e", tags=(tag,),
+    return NumericQuestion(id=qid, topic=topic, prompt=f"{qid}?", explanation="e", tags=(tag,),
                            path=Path("x.toml"), source=source, answer=(value,),
                            mistakes=tuple(Mistake(f"{k} 多い", (f"{value} + {k}",)) for k in (1, 2, 3)))
 
@@ -77,11 +77,11 @@ def make_bank(per_area: dict[str, int] | None = None) -> Bank:
                          source="確認テスト3" if i == 0 else None)
             questions[q.id] = q
     extra: list[Question] = [
-        ChoiceQuestion(id="choice", topic="c", kind="choice", prompt="p", explanation="e", tags=("3-1-2",),
+        ChoiceQuestion(id="choice", topic="c", prompt="p", explanation="e", tags=("3-1-2",),
                        path=Path("x"), choices=("A", "B", "C"), answer=frozenset({"B"})),
-        SelfGradedQuestion(id="essay", topic="c", kind="self_graded", prompt="p", explanation="e",
+        SelfGradedQuestion(id="essay", topic="c", prompt="p", explanation="e",
                            tags=("3-1-3",), path=Path("x"), answer="model"),
-        ParametricQuestion(id="param", topic="c", kind="parametric", prompt="{a}+{b}?", explanation="e",
+        ParametricQuestion(id="param", topic="c", prompt="{a}+{b}?", explanation="e",
                            tags=("3-1-1",), path=Path("x"), params={"a": ParamSpec("a", 1, 9), "b": ParamSpec("b", 1, 9)},
                            answer=("a + b",)),
         _numeric("option-only", "1-1-1", 1),

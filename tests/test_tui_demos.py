@@ -11,6 +11,8 @@ from eqprep.tui.demo_series import parse_settings, settings_hint
 from eqprep.tui.screens.demos import DemosScreen
 from tests.tui_support import make_app, settle, wait_loaded
 
+pytestmark = pytest.mark.tui
+
 
 async def open_demo(pilot, name: str, settings: str) -> DemosScreen:  # type: ignore[no-untyped-def]
     """Open the demos screen with `name` highlighted and the settings line filled in."""

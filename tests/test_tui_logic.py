@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+import pytest
+
 from eqprep.bank import load_bank
 from eqprep.quiz import make_item
 from eqprep.tui.screens.exam import clock_text, parse_count
@@ -13,6 +15,8 @@ from eqprep.tui.session import countdown_text, parse_date
 from eqprep.tui.widgets.heatmap import LEVELS, heatmap_content, level
 from eqprep.tui.widgets.question import live_feedback
 from tests.tui_support import FIXTURE_CONTENT
+
+pytestmark = pytest.mark.tui
 
 
 def test_countdown_text_cases() -> None:

@@ -14,6 +14,8 @@ from eqprep.tui.screens.home import HomeScreen
 from eqprep.tui.screens.stats import StatsScreen
 from tests.tui_support import make_app, settle, wait_loaded
 
+pytestmark = pytest.mark.tui
+
 SCREENS = ("s", "m", "n", "/", "e", "w", "t", "question_mark", "r")
 
 

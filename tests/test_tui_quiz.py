@@ -13,6 +13,8 @@ from eqprep.tui.screens.quiz import QuizScreen
 from eqprep.tui.widgets.feedback import Feedback
 from tests.tui_support import answer_keys, input_ready, make_app, open_quiz, settle, type_keys, wait_loaded
 
+pytestmark = pytest.mark.tui
+
 MACHINE_GRADED = ["act-sigmoid-max", "act-chain", "act-softmax-code", "cnn-test18", "cnn-drill-output"]
 
 

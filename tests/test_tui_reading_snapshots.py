@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from eqprep.tui.app import EqprepApp
 from eqprep.tui.screens.derivation import DerivationScreen
 from tests.tui_support import make_app, no_blink, open_quiz, settle, wait_loaded
+
+pytestmark = pytest.mark.tui
 
 READING = Path(__file__).parent / "fixtures" / "reading"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
@@ -13,6 +14,8 @@ from eqprep.tui.screens.quiz import QuizScreen
 from eqprep.tui.widgets.feedback import Feedback
 from tests.test_tui_reading_snapshots import READING
 from tests.tui_support import answer_keys, make_app, open_quiz, settle, type_keys, wait_loaded
+
+pytestmark = pytest.mark.tui
 
 
 async def until(pilot: Pilot[int], condition: Callable[[], bool]) -> None:

@@ -29,6 +29,8 @@ from tests.tui_support import (
     wait_loaded,
 )
 
+pytestmark = pytest.mark.tui
+
 
 async def test_home_shows_dashboard(tmp_path: Path) -> None:
     """Home shows due/new counts, streak and the injected exam countdown."""

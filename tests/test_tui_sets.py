@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Markdown, OptionList, Static
 
@@ -16,6 +17,8 @@ from eqprep.tui.widgets.question import QuestionView
 from eqprep.tui.widgets.set_view import SetView
 from tests.test_sets import CODE_SET, COMBINATION_SET
 from tests.tui_support import FIXTURE_CONTENT, answer_keys, make_app, open_quiz, settle, start_exam, wait_loaded
+
+pytestmark = pytest.mark.tui
 
 PASSAGE_SET = '''
 [[set]]

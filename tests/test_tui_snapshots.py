@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.tui_support import answer_keys, make_app, no_blink, open_quiz, settle, start_exam, type_keys, wait_loaded
+
+pytestmark = pytest.mark.tui
 
 
 def test_home_snapshot(tmp_path: Path, snap_compare: Any) -> None:
