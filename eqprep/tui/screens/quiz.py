@@ -141,7 +141,7 @@ class QuizScreen(Screen[None]):
         self.answer: Answer | None = None
         self.recorded: list[tuple[Answer, Outcome, int]] = []  # (answer, outcome, position), newest last, for undo
         self.misses: list[Answer] = []
-        self.undo_from = "answering"  # the state to return to if an undo fails
+        self.undo_from: QuizState = "answering"  # the state to return to if an undo fails
 
     def compose(self) -> ComposeResult:
         """Status bar, scrolling question body, footer."""
