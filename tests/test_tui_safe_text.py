@@ -23,7 +23,7 @@ CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")
 def _question() -> ChoiceQuestion:
     """A question built in code, so the loader never cleaned it."""
     return ChoiceQuestion(
-        id="act-hostile", topic="activation", kind="choice", tags=("3-1-4",), path=Path("built-in-test.toml"),
+        id="act-hostile", topic="activation", tags=("3-1-4",), path=Path("built-in-test.toml"),
         prompt=f"(あ) に入る関数はどれか。危険な問題文{HOSTILE}です。",
         explanation=f"解説の本文{HOSTILE}です。",
         choices=(f"シグモイド{HOSTILE}関数", "ReLU 関数", "tanh 関数", "恒等関数"),
