@@ -37,3 +37,16 @@ def failure(result: Result) -> str:
     if result.status == "denied":
         return f"サンドボックスで禁止された操作をしました ({result.message})"
     return result.message
+
+
+def option_messages(answer: str, option: str, result: Result, runner: str = "") -> list[str]:
+    """What is wrong with one option's run (`runner` e.g. "torch で "): the key must pass its check, every other
+    option must fail it without doing what the sandbox denies."""
+    if option == answer:
+        return [] if result.ok else [f"正解の選択肢が {runner}check を通りません: {failure(result)}"]
+    messages = []
+    if result.ok:
+        messages.append(f"誤答の選択肢 '{option}' も {runner}check を通ってしまいます (check を強くしてください)")
+    if result.status == "denied":
+        messages.append(f"誤答の選択肢 '{option}' がサンドボックスで禁止された操作をしました ({result.message})")
+    return messages

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from eqprep.bank.formula import FormulaError, evaluate
@@ -101,23 +101,36 @@ def _split_shape(text: str) -> list[str] | None:
 
 def _same(check: BlankCheck, cell: str) -> tuple[bool, str]:
     """Whether one cell is right for its blank; the message says why it could not be read."""
+    return _SAME[check.how](check, cell)
+
+
+def _same_value(check: BlankCheck, cell: str) -> tuple[bool, str]:
+    """A number, within the default tolerance of the key's value."""
+    try:
+        value = float(evaluate(check.key))
+    except FormulaError as exc:
+        return False, f"verify.{check.label}.value を計算できません: {exc}"
+    try:
+        given = float(evaluate(cell.replace("^", "**").replace(",", "")))
+    except (FormulaError, TypeError, ValueError):
+        return False, f"空欄 ({check.label}) のセル '{cell}' を数値として読めません (read で読める形を与えてください)"
+    return within(value, given, 0.0, None), ""
+
+
+def _same_expr(check: BlankCheck, cell: str) -> tuple[bool, str]:
+    """A formula equivalent to the key."""
     from eqprep.maths.check import check_answer
 
-    if check.how == "value":
-        try:
-            value = float(evaluate(check.key))
-        except FormulaError as exc:
-            return False, f"verify.{check.label}.value を計算できません: {exc}"
-        try:
-            given = float(evaluate(cell.replace("^", "**").replace(",", "")))
-        except (FormulaError, TypeError, ValueError):
-            return False, f"空欄 ({check.label}) のセル '{cell}' を数値として読めません (read で読める形を与えてください)"
-        return within(value, given, 0.0, None), ""
-    if check.how == "expr":
-        result = check_answer(check.key, cell, check.variables, check.functions)
-        if result.status == "invalid":
-            return False, f"空欄 ({check.label}) のセル '{cell}' を数式として読めません: {result.message}"
-        return result.status == "equivalent", ""
+    result = check_answer(check.key, cell, check.variables, check.functions)
+    if result.status == "invalid":
+        return False, f"空欄 ({check.label}) のセル '{cell}' を数式として読めません: {result.message}"
+    return result.status == "equivalent", ""
+
+
+def _same_shape(check: BlankCheck, cell: str) -> tuple[bool, str]:
+    """A shape '(a, b)' whose every dimension is equivalent to the key's."""
+    from eqprep.maths.check import check_answer
+
     key_parts, cell_parts = _split_shape(check.key), _split_shape(cell)
     if key_parts is None:
         return False, f"verify.{check.label}.shape は '(N, D)' の形で書いてください"
@@ -134,6 +147,11 @@ def _same(check: BlankCheck, cell: str) -> tuple[bool, str]:
     return True, ""
 
 
+_SAME: dict[str, Callable[[BlankCheck, str], tuple[bool, str]]] = {
+    "value": _same_value, "expr": _same_expr, "shape": _same_shape,
+}
+
+
 def check_combination(q: CombinationQuestion) -> Iterator[str]:
     """4-6 distinct rows, and with verification: every computable blank right in exactly the keyed row."""
     if not 4 <= len(q.rows) <= 6:
@@ -144,9 +162,14 @@ def check_combination(q: CombinationQuestion) -> Iterator[str]:
     for label in re.findall(r"[(（]([\u3041-\u3093])[)）]", q.prompt + q.explanation):
         if label not in labels and not (q.group and label in _group_labels(q)):
             yield f"問題文・解説の空欄 ({label}) が blanks にありません"
-    if not q.verify:
-        return
+    if q.verify:
+        yield from _verified_rows(q)
+
+
+def _verified_rows(q: CombinationQuestion) -> Iterator[str]:
+    """Every computable blank right in the keyed row, and no other row right in every blank."""
     key_index = q.rows.index(q.answer_row)
+    unverified = [q.blanks.index(b) for b in q.blanks if b not in {c.label for c in q.verify}]
     right_rows = []
     for number, row in enumerate(q.rows):
         all_right = True
@@ -160,8 +183,7 @@ def check_combination(q: CombinationQuestion) -> Iterator[str]:
             if number == key_index and not ok:
                 yield f"正解の行の空欄 ({check.label}) '{row[column]}' が verify の {check.how} '{check.key}' と一致しません"
             all_right = all_right and ok
-        if all(row[q.blanks.index(b)] == q.answer_row[q.blanks.index(b)] for b in q.blanks if b not in
-               {c.label for c in q.verify}) and all_right:
+        if all_right and all(row[i] == q.answer_row[i] for i in unverified):
             right_rows.append(number)
     wrong = [n + 1 for n in right_rows if n != key_index]
     if wrong:

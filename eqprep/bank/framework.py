@@ -6,7 +6,7 @@ import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from eqprep.bank.codecheck import failure, option_program
+from eqprep.bank.codecheck import option_messages, option_program
 from eqprep.bank.model import Bank, CodeChoiceQuestion, Problem, Question
 from eqprep.bank.sandbox import Limits, Result, Sandbox
 
@@ -106,15 +106,7 @@ def verify_framework_questions(bank: Bank, trusted: bool = True, available: bool
     jobs = [Job(q.setup, q.template, option, q.check) for q in code for option in q.choices]
     results = iter(run_jobs(jobs))
     for q in code:
-        messages = []
-        for option in q.choices:
-            result = next(results)
-            if option == q.answer and not result.ok:
-                messages.append(f"正解の選択肢が torch で check を通りません: {failure(result)}")
-            if option != q.answer and result.ok:
-                messages.append(f"誤答の選択肢 '{option}' も torch で check を通ってしまいます (check を強くしてください)")
-            if option != q.answer and result.status == "denied":
-                messages.append(f"誤答の選択肢 '{option}' がサンドボックスで禁止された操作をしました ({result.message})")
+        messages = [m for option in q.choices for m in option_messages(q.answer, option, next(results), "torch で ")]
         report.problems += [Problem(q.path, q.line, m, q.id) for m in messages]
         if not messages:
             report.verified.add(q.id)

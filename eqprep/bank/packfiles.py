@@ -42,30 +42,36 @@ def nesting_depth(value: Any) -> int:
     return deepest
 
 
+def _string_end(text: str, i: int) -> int:
+    """Index just past the TOML string opening at i (basic or literal, single- or triple-quoted), or len(text)."""
+    ch = text[i]
+    quote = text[i : i + 3] if text.startswith(ch * 3, i) else ch
+    end = i + len(quote)
+    while True:
+        end = text.find(quote, end)
+        if end < 0 or quote == "'" or quote == "'''" or text[end - 1] != "\\":
+            break
+        end += 1
+    return len(text) if end < 0 else end + len(quote)
+
+
 def _deep_line(text: str) -> int:
     """Line where brackets, braces or dotted keys first nest deeper than MAX_DEPTH (strings and comments skipped)."""
     depth, line, i, n = 0, 1, 0, len(text)
     key_dots, in_key = 0, True
     while i < n:
         ch = text[i]
-        if ch == "\n":
-            line, key_dots, in_key = line + 1, 0, depth == 0
-        elif ch == "#":
+        if ch == "#":  # a comment: go on at the end of its line
             end = text.find("\n", i)
             i = n if end < 0 else end
             continue
-        elif ch in "\"'":
-            quote = text[i : i + 3] if text.startswith(ch * 3, i) else ch
-            end = i + len(quote)
-            while True:
-                end = text.find(quote, end)
-                if end < 0 or quote == "'" or quote == "'''" or text[end - 1] != "\\":
-                    break
-                end += 1
-            stop = n if end < 0 else end + len(quote)
+        if ch in "\"'":  # a string, which may span lines
+            stop = _string_end(text, i)
             line += text.count("\n", i, stop)
             i = stop
             continue
+        if ch == "\n":
+            line, key_dots, in_key = line + 1, 0, depth == 0
         elif ch in "[{":
             depth += 1
         elif ch in "]}":
@@ -120,6 +126,20 @@ class PackReader:
 
     def read(self, path: Path) -> str | None:
         """The file's text (BOM removed), or None after recording why it was refused."""
+        real = self._admitted(path)
+        data = self._bytes(path, real) if real is not None else None
+        if data is None:
+            return None
+        self.total += len(data)
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            self.problems.append(Problem(path, line, f"UTF-8 として読めないバイトがあります ({exc.start} バイト目)"))
+            return None
+
+    def _admitted(self, path: Path) -> Path | None:
+        """The real path when it lies inside the pack and the file count allows one more; else None, recorded."""
         try:
             real = path.resolve(strict=True)
         except (OSError, RuntimeError) as exc:
@@ -132,6 +152,10 @@ class PackReader:
         if self.count > MAX_FILES:
             self._refuse(path, f"ファイルが多すぎるので読みません (上限 {MAX_FILES} 個)")
             return None
+        return real
+
+    def _bytes(self, path: Path, real: Path) -> bytes | None:
+        """A regular file's content within the size limits (opened without following links); else None, recorded."""
         try:
             fd = os.open(real, _OPEN_FLAGS)
         except OSError as exc:
@@ -156,13 +180,7 @@ class PackReader:
         if len(data) > MAX_FILE_BYTES:
             self._refuse(path, f"ファイルが大きすぎます (上限 {_mb(MAX_FILE_BYTES)})")
             return None
-        self.total += len(data)
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            self.problems.append(Problem(path, line, f"UTF-8 として読めないバイトがあります ({exc.start} バイト目)"))
-            return None
+        return data
 
 
 def parse_toml(text: str, path: Path, problems: list[Problem], what: str = "TOML") -> dict[str, Any] | None:

@@ -103,34 +103,52 @@ def _install_guard(cwd, allowed_modules, violations):
         busy.append(1)
         try:
             if event == "open":
-                path, mode, flags = (list(args) + [None, None, None])[:3]
-                writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                    isinstance(flags, int) and flags & _WRITE_FLAGS
-                )
-                if path is not None and not _inside(path, write_roots if writing else read_roots):
-                    deny("open", f"{path!r} ({'書き込み' if writing else '読み込み'})")
-                if path is not None and not isinstance(path, int) and os.path.isdir(path) and not _inside(path, write_roots):
-                    deny("open", f"{path!r} (フォルダ)")  # a directory fd would let dir_fd= reach outside
+                _check_open(args, read_roots, write_roots, deny)
             elif event == "import":
-                top = str(args[0]).split(".")[0]
-                stdlib = top in sys.stdlib_module_names and top not in _DENIED_MODULES
-                if top not in allowed_modules and not stdlib:
-                    refuse_import(str(args[0]))
-            elif event in _WRITE_EVENTS:
-                for index in _WRITE_EVENTS[event]:
-                    if index < len(args) and args[index] is not None and not _inside(args[index], write_roots):
-                        deny(event, repr(args[index]))
-            elif event in _READ_EVENTS:
-                target = args[_READ_EVENTS[event]] if args else "."
-                if target is not None and not _inside(target, read_roots):
-                    deny(event, repr(target))
-            elif event in _DENIED_EVENTS or event.startswith(_DENIED_PREFIXES):
-                deny(event, "")
+                _check_import(str(args[0]), allowed_modules, refuse_import)
+            else:
+                _check_event(event, args, read_roots, write_roots, deny)
         finally:
             busy.pop()
 
     sys.addaudithook(hook)
     return busy
+
+
+def _check_open(args, read_roots, write_roots, deny):
+    """open(): reading inside the read roots, writing and directory handles only inside the job's folder."""
+    path, mode, flags = (list(args) + [None, None, None])[:3]
+    if path is None:
+        return
+    writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+        isinstance(flags, int) and flags & _WRITE_FLAGS
+    )
+    if not _inside(path, write_roots if writing else read_roots):
+        deny("open", f"{path!r} ({'書き込み' if writing else '読み込み'})")
+    if not isinstance(path, int) and os.path.isdir(path) and not _inside(path, write_roots):
+        deny("open", f"{path!r} (フォルダ)")  # a directory fd would let dir_fd= reach outside
+
+
+def _check_import(name, allowed_modules, refuse_import):
+    """import: the job's allowed modules and the standard library minus the denied modules."""
+    top = name.split(".")[0]
+    stdlib = top in sys.stdlib_module_names and top not in _DENIED_MODULES
+    if top not in allowed_modules and not stdlib:
+        refuse_import(name)
+
+
+def _check_event(event, args, read_roots, write_roots, deny):
+    """Other audited events: path arguments inside their roots, denied events refused outright."""
+    if event in _WRITE_EVENTS:
+        for index in _WRITE_EVENTS[event]:
+            if index < len(args) and args[index] is not None and not _inside(args[index], write_roots):
+                deny(event, repr(args[index]))
+    elif event in _READ_EVENTS:
+        target = args[_READ_EVENTS[event]] if args else "."
+        if target is not None and not _inside(target, read_roots):
+            deny(event, repr(target))
+    elif event in _DENIED_EVENTS or event.startswith(_DENIED_PREFIXES):
+        deny(event, "")
 
 
 def _privileged(busy, function, *args):
@@ -308,6 +326,26 @@ def _reply(status, message):
     return {"status": status, "error_type": "", "message": message, "output": ""}
 
 
+def _lines(buffer, replies):
+    """Move every complete JSON line from `buffer` to `replies`; True once the batch's last reply (or a malformed
+    one, which ends the batch) was read."""
+    while b"\n" in buffer:
+        end = buffer.index(b"\n")
+        line = bytes(buffer[:end])
+        del buffer[: end + 1]
+        try:
+            reply = json.loads(line.decode("ascii"))
+        except ValueError:
+            reply = None
+        if not isinstance(reply, dict):
+            replies.append(_reply("crashed", "サンドボックスの応答が不正です"))
+            return True
+        replies.append(reply)
+        if reply.get("last"):
+            return True
+    return False
+
+
 def _collect(pid, result_fd, wall, expected):
     """Read up to `expected` replies from a batch's fork, each within `wall` seconds of the previous one; a job
     that overruns or kills the fork gets a timeout/cpu/crashed reply. At least one reply is returned."""
@@ -325,21 +363,15 @@ def _collect(pid, result_fd, wall, expected):
         if not chunk or len(buffer) + len(chunk) > 4 * 1024 * 1024:
             break
         buffer += chunk
-        while b"\n" in buffer and not last:
-            end = buffer.index(b"\n")
-            line = bytes(buffer[:end])
-            del buffer[: end + 1]
-            try:
-                reply = json.loads(line.decode("ascii"))
-            except ValueError:
-                reply = None
-            if not isinstance(reply, dict):
-                replies.append(_reply("crashed", "サンドボックスの応答が不正です"))
-                last = True
-                break
-            replies.append(reply)
-            last = bool(reply.get("last"))
+        count = len(replies)
+        last = _lines(buffer, replies)
+        if len(replies) > count:
             deadline = time.monotonic() + wall
+    return _end_batch(pid, replies, expected, last, timed_out, wall)
+
+
+def _end_batch(pid, replies, expected, last, timed_out, wall):
+    """Kill the batch's fork and return its replies, completed by what stopped it when it stopped early."""
     for target in (-pid, pid):
         try:
             os.kill(target, signal.SIGKILL)

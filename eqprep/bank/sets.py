@@ -111,8 +111,8 @@ def _load_set(raw: Any, path: Path, line: int | None, question_lines: list[int],
         bank.questions[qid] = dataclasses.replace(bank.questions[qid], group=bank.sets[qset.id])
 
 
-def _build_set(raw: Any, path: Path, line: int | None) -> QuestionSet:
-    """The set's own fields, or ValueError with a Japanese reason."""
+def _set_table(raw: Any) -> dict[str, Any]:
+    """The [[set]] table once it is a table with the required keys and no unknown one; else ValueError."""
     if not isinstance(raw, dict):
         raise ValueError("[[set]] は表にしてください")
     missing = [k for k in ("id", "topic", "tags", "question") if k not in raw]
@@ -121,6 +121,12 @@ def _build_set(raw: Any, path: Path, line: int | None) -> QuestionSet:
     unknown = set(raw) - _SET_KEYS
     if unknown:
         raise ValueError(f"大問に不明なフィールド: {', '.join(sorted(unknown))}")
+    return raw
+
+
+def _build_set(raw: Any, path: Path, line: int | None) -> QuestionSet:
+    """The set's own fields, or ValueError with a Japanese reason."""
+    raw = _set_table(raw)
     texts = {}
     for key in ("id", "topic", "title", "passage", "code", "setup", "check", "framework"):
         value = raw.get(key, "")
@@ -229,19 +235,23 @@ def set_problems(bank: Bank, listing_failures: Mapping[str, str]) -> Iterator[Pr
             if tag not in bank.syllabus:
                 yield problem(f"シラバスにないタグ '{tag}'")
         questions = [bank.questions[q] for q in qset.question_ids]
-        owners: dict[str, int] = {}
-        for q in questions:
-            if isinstance(q, CodeChoiceQuestion) and q.template and qset.code and "{blank}" in q.template:
-                owners[q.blank] = owners.get(q.blank, 0) + 1
-        for label in qset.code_labels:
-            if owners.get(label, 0) != 1:
-                yield problem(f"code の空欄 ({label}) を埋める小問は 1 つにしてください ({owners.get(label, 0)} 個)")
-        for message in _label_messages(qset, questions):
+        for message in (*_owner_messages(qset, questions), *_label_messages(qset, questions)):
             yield problem(message)
         if qset.code_labels and not qset.check.strip():
             yield problem("空欄のある code には、正解で埋めたプログラムを検査する check が必要です")
         if listing_failures.get(qset.id):
             yield problem(f"すべての空欄を正解で埋めたコードが check を通りません: {listing_failures[qset.id]}")
+
+
+def _owner_messages(qset: QuestionSet, questions: list[Any]) -> Iterator[str]:
+    """Each blank of the set's code is filled by exactly one code 小問."""
+    owners: dict[str, int] = {}
+    for q in questions:
+        if isinstance(q, CodeChoiceQuestion) and q.template and qset.code and "{blank}" in q.template:
+            owners[q.blank] = owners.get(q.blank, 0) + 1
+    for label in qset.code_labels:
+        if owners.get(label, 0) != 1:
+            yield f"code の空欄 ({label}) を埋める小問は 1 つにしてください ({owners.get(label, 0)} 個)"
 
 
 def _label_messages(qset: QuestionSet, questions: list[Any]) -> Iterator[str]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from pathlib import Path
 
-from eqprep.bank.codecheck import BATCH, CODE_LIMITS, PRELUDE, STATE, failure, option_program
+from eqprep.bank.codecheck import BATCH, CODE_LIMITS, PRELUDE, STATE, failure, option_messages, option_program
 from eqprep.bank.combination import check_combination
 from eqprep.bank.formula import FormulaError, evaluate, names_in
 from eqprep.bank.mistakes import check_mistakes
@@ -148,23 +148,8 @@ def _question_messages(
     question: Question, bank: Bank, derivation_ids: set[str], runs: list[tuple[str, Future[Result]]] | None
 ) -> Iterator[str]:
     """Problems shared by all kinds, then the kind-specific ones."""
-    if question.topic not in bank.notes:
-        yield f"topic '{question.topic}' のノートがありません"
-    if question.note and question.note_id not in bank.notes:
-        yield f"note '{question.note}' のノートがありません"
-    for tag in question.tags:
-        if tag not in bank.syllabus:
-            yield f"シラバスにないタグ '{tag}'"
-    if question.derivation and question.derivation not in derivation_ids:
-        yield f"導出 '{question.derivation}' がありません (content/derivations/)"
-    for field in ("prompt", "explanation"):
-        text = getattr(question, field)
-        for placeholder in _unsafe_fills(question, text):
-            yield f"{field} の {placeholder[:40]} の書式は使えません (幅・精度は 2 桁まで、数値の書式だけ)"
-        if not text.strip():
-            yield f"{field} が空です"
-        for message, _ in (*_links_located(text, bank, field), *_math_located(text, field)):
-            yield message
+    yield from _reference_messages(question, bank, derivation_ids)
+    yield from _text_messages(question, bank)
     if question.framework and not isinstance(question, CodeChoiceQuestion):
         yield f"framework '{question.framework}' の問題は実行して検証できるよう code_choice で書いてください"
     if isinstance(question, CodeChoiceQuestion):
@@ -175,6 +160,31 @@ def _question_messages(
         yield from checker(question)
     if isinstance(question, NumericQuestion | ExpressionQuestion):
         yield from check_mistakes(question)
+
+
+def _reference_messages(question: Question, bank: Bank, derivation_ids: set[str]) -> Iterator[str]:
+    """The topic, note, syllabus tags and derivation the question names must exist."""
+    if question.topic not in bank.notes:
+        yield f"topic '{question.topic}' のノートがありません"
+    if question.note and question.note_id not in bank.notes:
+        yield f"note '{question.note}' のノートがありません"
+    for tag in question.tags:
+        if tag not in bank.syllabus:
+            yield f"シラバスにないタグ '{tag}'"
+    if question.derivation and question.derivation not in derivation_ids:
+        yield f"導出 '{question.derivation}' がありません (content/derivations/)"
+
+
+def _text_messages(question: Question, bank: Bank) -> Iterator[str]:
+    """Prompt and explanation: not empty, safe placeholders, links that resolve, math the terminal can show."""
+    for field in ("prompt", "explanation"):
+        text = getattr(question, field)
+        for placeholder in _unsafe_fills(question, text):
+            yield f"{field} の {placeholder[:40]} の書式は使えません (幅・精度は 2 桁まで、数値の書式だけ)"
+        if not text.strip():
+            yield f"{field} が空です"
+        for message, _ in (*_links_located(text, bank, field), *_math_located(text, field)):
+            yield message
 
 
 def _unsafe_fills(question: Question, text: str) -> list[str]:
@@ -263,12 +273,7 @@ def _check_code(q: CodeChoiceQuestion, runs: list[tuple[str, Future[Result]]] | 
         if result.status in ("unavailable", "crashed") and not result.message.startswith(("終了コード", "シグナル")):
             yield f"コードを実行できませんでした: {result.message}"
             return
-        if option == q.answer and not result.ok:
-            yield f"正解の選択肢が check を通りません: {failure(result)}"
-        if option != q.answer and result.ok:
-            yield f"誤答の選択肢 '{option}' も check を通ってしまいます (check を強くしてください)"
-        if option != q.answer and result.status == "denied":
-            yield f"誤答の選択肢 '{option}' がサンドボックスで禁止された操作をしました ({result.message})"
+        yield from option_messages(q.answer, option, result)
 
 
 def _check_self(q: SelfGradedQuestion) -> Iterator[str]:

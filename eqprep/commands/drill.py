@@ -24,6 +24,7 @@ from eqprep.study.errors import StoreError
 from eqprep.study.present import describe_due, summary_text
 from eqprep.study.review import Answer, ReviewSession
 from eqprep.study.selection import Filters
+from eqprep.study.service import Outcome, Study
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,12 +54,7 @@ def run(args: argparse.Namespace) -> int:
     """Run one drill session; every graded answer is committed before the next question."""
     try:
         study = open_study(args)
-        if args.desired_retention is not None:
-            study.set_desired_retention(args.desired_retention)
-        if args.new_per_day is not None:
-            study.set_new_per_day(args.new_per_day)
-        if args.framework is not None:
-            study.set_framework(args.framework)
+        _save_settings(study, args)
         filters = Filters(args.topic, args.area, args.tag, args.kind, args.source)
         mode = args.mode or ("drill" if filters != Filters() else "review")
         questions = study.select(filters, mode=mode, count=args.count, seed=args.seed)
@@ -73,27 +69,44 @@ def run(args: argparse.Namespace) -> int:
     while (item := session.next_item()) is not None:
         show_item(item, session.number, session.total, study.bank)
         answer = _ask(session, item, read_line)
-        if answer is None:
-            break
-        rating = None
-        if answer.needs_rating:
-            say("模範解答:\n" + answer.verdict.expected_text)
-            if (rating := ask_rating(read_line)) is None:
-                break
+        rating = _self_rating(answer) if answer is not None and answer.needs_rating else None
+        if answer is None or (answer.needs_rating and rating is None):
+            break  # end of input
         try:
             outcome = session.record(answer, rating)
         except StoreError as exc:
             return fail(exc)
-        if not answer.needs_rating:
-            say(answer.verdict.message)
-            if answer.verdict.status != "correct":
-                say(f"正解: {answer.verdict.expected_text}")
-        say(item.explanation_text)
-        say(describe_due(outcome.due, study.clock()))
-        if outcome.leech:
-            say("⚠ この問題は何度も忘れています (リーチ)。ノートを読み直しましょう。")
+        _show_outcome(study, item, answer, outcome)
     say("\n" + summary_text(session.summary()) + " 記録しました。")
     return 0
+
+
+def _save_settings(study: Study, args: argparse.Namespace) -> None:
+    """Options that change the learner's saved settings (ValueError for values out of range)."""
+    if args.desired_retention is not None:
+        study.set_desired_retention(args.desired_retention)
+    if args.new_per_day is not None:
+        study.set_new_per_day(args.new_per_day)
+    if args.framework is not None:
+        study.set_framework(args.framework)
+
+
+def _self_rating(answer: Answer) -> int | None:
+    """Show the model answer and read the learner's own rating (None at end of input)."""
+    say("模範解答:\n" + answer.verdict.expected_text)
+    return ask_rating(read_line)
+
+
+def _show_outcome(study: Study, item: Item, answer: Answer, outcome: Outcome) -> None:
+    """The verdict (unless self-rated), the explanation, when the question comes back, and a leech warning."""
+    if not answer.needs_rating:
+        say(answer.verdict.message)
+        if answer.verdict.status != "correct":
+            say(f"正解: {answer.verdict.expected_text}")
+    say(item.explanation_text)
+    say(describe_due(outcome.due, study.clock()))
+    if outcome.leech:
+        say("⚠ この問題は何度も忘れています (リーチ)。ノートを読み直しましょう。")
 
 
 def _ask(session: ReviewSession, item: Item, read: Reader) -> Answer | None:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -43,7 +43,8 @@ from .network import ActivationStats
 from .optim import make_optimizer
 
 MONITORS = {"loss": "損失", "accuracy": "正解率"}
-STATUS_MESSAGES = {
+TrainStatus = Literal["finished", "early_stopped", "cancelled", "diverged"]
+STATUS_MESSAGES: dict[TrainStatus, str] = {
     "finished": "学習が完了しました",
     "early_stopped": "検証{monitor}が改善しなくなったため早期終了しました (early stopping)",
     "cancelled": "学習を中断しました",
@@ -77,7 +78,7 @@ class Progress:
 class TrainResult:
     """Outcome of ``Trainer.run``."""
 
-    status: str
+    status: TrainStatus
     steps: int
     message: str
     history: list[Progress] = field(default_factory=list)
@@ -88,6 +89,16 @@ class TrainResult:
     def final(self) -> Progress | None:
         """The last progress report, if any."""
         return self.history[-1] if self.history else None
+
+
+@dataclass
+class _Best:
+    """Early-stopping state: the best report so far, its weights (with restore_best), reports since it."""
+
+    score: float = -np.inf
+    progress: Progress | None = None
+    snapshot: dict[str, Any] | None = None
+    waited: int = 0
 
 
 class Trainer:
@@ -207,10 +218,9 @@ class Trainer:
             steps = int(np.ceil((epochs or 1) * len(self.x_train) / self.batch_size))
         history: list[Progress] = []
         losses: list[float] = []
-        best_score, best, snap, waited = -np.inf, None, None, 0
-        tracking = self.patience is not None or self.restore_best
+        best = _Best()
         started = time.perf_counter()
-        status = "finished"
+        status: TrainStatus = "finished"
         for i in range(1, steps + 1):
             if cancel is not None and cancel.is_set():
                 status = "cancelled"
@@ -228,26 +238,31 @@ class Trainer:
             if callback is not None and callback(progress) is False:
                 status = "cancelled"
                 break
-            if not tracking:
-                continue
-            score = self._score(progress)
-            if score > best_score + self.min_delta:
-                best_score, best, waited = score, progress, 0
-                if self.restore_best:
-                    snap = self._snapshot()
-            else:
-                waited += 1
-                if self.patience is not None and waited >= self.patience:
-                    status = "early_stopped"
-                    break
+            if self._stop_early(best, progress):
+                status = "early_stopped"
+                break
         if status == "diverged" and callback is not None:
             final = Progress(self.steps_done, self._epoch(), float("nan"), None, None, None,
                              time.perf_counter() - started)
             history.append(final)
             callback(final)
         message = STATUS_MESSAGES[status].format(monitor=MONITORS[self.monitor])
-        restored = snap is not None and best is not None
-        if snap is not None and best is not None:
-            self._restore(snap)
-            message += f"。最良だったステップ {best.step} の重みに戻しました (restore best weights)"
-        return TrainResult(status, self.steps_done, message, history, best, restored)
+        restored = best.snapshot is not None and best.progress is not None
+        if best.snapshot is not None and best.progress is not None:
+            self._restore(best.snapshot)
+            message += f"。最良だったステップ {best.progress.step} の重みに戻しました (restore best weights)"
+        return TrainResult(status, self.steps_done, message, history, best.progress, restored)
+
+    def _stop_early(self, best: _Best, progress: Progress) -> bool:
+        """Track the best report (keeping its weights with restore_best); True once `patience` reports brought
+        no improvement of at least min_delta. Nothing is tracked without patience or restore_best."""
+        if self.patience is None and not self.restore_best:
+            return False
+        score = self._score(progress)
+        if score > best.score + self.min_delta:
+            best.score, best.progress, best.waited = score, progress, 0
+            if self.restore_best:
+                best.snapshot = self._snapshot()
+            return False
+        best.waited += 1
+        return self.patience is not None and best.waited >= self.patience

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from eqprep.maths.names import KNOWN_FUNCTIONS
 from eqprep.maths.tree import Node, mentions, rebuild
 
@@ -150,33 +152,9 @@ def _chain(node: Node, x: str) -> Node:
 
 
 def _outer_derivative(name: str, u: Node) -> Node:
-    """f'(u) for a known function f."""
-    if name == "exp":
-        return _call("exp", u)
-    if name in ("log", "ln"):
-        return ("div", ONE, u)
-    if name == "sqrt":
-        return ("div", ONE, ("mul", ("num", "2"), _call("sqrt", u)))
-    if name == "abs":
-        return _call("sign", u)
-    if name == "sigmoid":
-        return ("mul", _call("sigmoid", u), ("sub", ONE, _call("sigmoid", u)))
-    if name == "tanh":
-        return ("sub", ONE, ("pow", _call("tanh", u), ("num", "2")))
-    if name == "relu":
-        return _call("heaviside", u)
-    if name == "softplus":
-        return _call("sigmoid", u)
-    if name == "sin":
-        return _call("cos", u)
-    if name == "cos":
-        return ("neg", _call("sin", u))
-    if name == "tan":
-        return ("add", ONE, ("pow", _call("tan", u), ("num", "2")))
-    if name in _HYPERBOLIC_DERIVATIVES:
-        return _HYPERBOLIC_DERIVATIVES[name](u)
-    if name in ("sign", "heaviside", "floor"):
-        return ZERO
+    """f'(u) for a known function f; an abstract f gets f' (up to MAX_PRIMES primes)."""
+    if name in _DERIVATIVES:
+        return _DERIVATIVES[name](u)
     if name.rstrip("'") not in KNOWN_FUNCTIONS and len(name) - len(name.rstrip("'")) < MAX_PRIMES:
         return _call(name + "'", u)  # an abstract f: f' has its own numeric stand-in
     raise NotNumeric(name)
@@ -187,7 +165,22 @@ def _square(node: Node) -> Node:
     return ("pow", node, ("num", "2"))
 
 
-_HYPERBOLIC_DERIVATIVES = {
+_DERIVATIVES: dict[str, Callable[[Node], Node]] = {  # f'(u) for each known f
+    "exp": lambda u: _call("exp", u),
+    "log": lambda u: ("div", ONE, u),
+    "ln": lambda u: ("div", ONE, u),
+    "sqrt": lambda u: ("div", ONE, ("mul", ("num", "2"), _call("sqrt", u))),
+    "abs": lambda u: _call("sign", u),
+    "sigmoid": lambda u: ("mul", _call("sigmoid", u), ("sub", ONE, _call("sigmoid", u))),
+    "tanh": lambda u: ("sub", ONE, ("pow", _call("tanh", u), ("num", "2"))),
+    "relu": lambda u: _call("heaviside", u),
+    "softplus": lambda u: _call("sigmoid", u),
+    "sin": lambda u: _call("cos", u),
+    "cos": lambda u: ("neg", _call("sin", u)),
+    "tan": lambda u: ("add", ONE, ("pow", _call("tan", u), ("num", "2"))),
+    "sign": lambda u: ZERO,
+    "heaviside": lambda u: ZERO,
+    "floor": lambda u: ZERO,
     "sinh": lambda u: _call("cosh", u),
     "cosh": lambda u: _call("sinh", u),
     "sech": lambda u: ("neg", ("mul", _call("sech", u), _call("tanh", u))),

@@ -78,9 +78,41 @@ def check_formula(formula: str, answer: str, variables: Sequence[str] = (), func
 def _check(expected_text: str, given_text: str, variables: Sequence[str], functions: Sequence[str],
            domain: Mapping[str, tuple[float, float]] | None, form: str | None, timeout: float,
            given_trusted: bool, expected_trusted: bool = True, confirm: bool = False) -> CheckResult:
-    """Shared pipeline of check_answer, check_untrusted and check_formula."""
-    declared = frozenset(variables)
-    funcs = frozenset(functions)
+    """Shared pipeline of check_answer, check_untrusted and check_formula: read both, compare, then the form."""
+    pair = _read_pair(expected_text, given_text, frozenset(variables), frozenset(functions), given_trusted,
+                      expected_trusted)
+    if isinstance(pair, CheckResult):
+        return pair
+    if form and not valid_form(form):
+        return CheckResult("invalid", f"form '{form}' は使えません ({' / '.join(FORMS)} / in_terms:f)。",
+                           display=pair.shown)
+    method = _equivalence(pair, domain, timeout, (expected_trusted, given_trusted), confirm)
+    if isinstance(method, CheckResult):
+        return method
+    if form:
+        wrong_form = _form_problem(form, pair, given_trusted, timeout)
+        if wrong_form is not None:
+            return wrong_form
+    return CheckResult("equivalent", "正解です。", display=pair.shown, method=method)
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """Both formulas read: their trees and texts, the names in play and the functions without a known value."""
+
+    expected: Node
+    given: Node
+    expected_text: str
+    given_text: str
+    names: frozenset[str]
+    functions: frozenset[str]
+    abstract: set[str]
+    shown: str  # the learner's formula as displayed back
+
+
+def _read_pair(expected_text: str, given_text: str, declared: frozenset[str], funcs: frozenset[str],
+               given_trusted: bool, expected_trusted: bool) -> _Pair | CheckResult:
+    """Parse the key (its names become the learner's vocabulary), then the answer; an invalid result if either fails."""
     try:
         expected, parsed_expected = parse_expression(expected_text, Vocabulary(declared, funcs, expected_trusted, True))
     except FormulaError as error:
@@ -92,43 +124,51 @@ def _check(expected_text: str, given_text: str, variables: Sequence[str], functi
         given, parsed_given = parse_expression(given_text, learner)
     except FormulaError as error:
         return CheckResult("invalid", error.message, method="parse")
-    shown = to_text(given)
-    if form and not valid_form(form):
-        return CheckResult("invalid", f"form '{form}' は使えません ({' / '.join(FORMS)} / in_terms:f)。",
-                           display=shown)
     abstract = {f for f in funcs | parsed_given.functions | parsed_expected.functions if f not in KNOWN_FUNCTIONS}
-    plain = _expanded(expected, given)
-    comparison = compare(*plain, names, abstract, domain) if plain else None
+    return _Pair(expected, given, expected_text, given_text, names, funcs, abstract, to_text(given))
+
+
+def _equivalence(pair: _Pair, domain: Mapping[str, tuple[float, float]] | None, timeout: float,
+                 trusted: tuple[bool, bool], confirm: bool) -> str | CheckResult:
+    """How the two were shown equal (numeric, an exact method, symbolic), or the result that they are not (yet)."""
+    plain = _expanded(pair.expected, pair.given)
+    comparison = compare(*plain, pair.names, pair.abstract, domain) if plain else None
     if comparison is not None and comparison.outcome == "different":
-        return _not_equivalent(comparison, shown, abstract)
+        return _not_equivalent(comparison, pair.shown, pair.abstract)
     numeric_equal = comparison is not None and comparison.outcome == "equal"
     method = "numeric"
     if numeric_equal and plain:
-        exact = confirm_exactly(*plain, names, abstract, comparison.domain if comparison else domain)
+        exact = confirm_exactly(*plain, pair.names, pair.abstract, comparison.domain if comparison else domain)
         if exact.outcome == "different":
-            return _exactly_different(exact, shown, abstract)
+            return _exactly_different(exact, pair.shown, pair.abstract)
         numeric_equal = exact.outcome == "equal"
         method = exact.method
     if confirm or not numeric_equal:
-        symbolic = _symbolic(expected_text, given_text, names, funcs, (expected_trusted, given_trusted), timeout)
+        symbolic = _symbolic(pair.expected_text, pair.given_text, pair.names, pair.functions, trusted, timeout)
         # A proven difference always wins; no proof only counts against answers the exact stage did not confirm.
         if symbolic == "not_equivalent" or (symbolic != "equivalent" and not numeric_equal):
-            return _undecided_or_wrong(symbolic, shown)
+            return _undecided_or_wrong(symbolic, pair.shown)
         if symbolic == "equivalent":
             method = "symbolic"
-    if form:
-        problem = check_form(form, given, expand_or_self(expected))
-        if problem:
-            return CheckResult("not_equivalent", problem, display=shown, method="form")
-        if form.strip() in SYMBOLIC_FORMS:
-            reply = shared_worker().request({"form": form.strip(), "given": given_text, "variables": sorted(names),
-                                             "functions": sorted(funcs), "given_trusted": given_trusted}, timeout)
-            if not reply or reply.get("status") not in ("ok", "wrong_form"):
-                return CheckResult("undecided", "形 (因数分解・約分) を時間内に確かめられませんでした。正解とは扱いません。",
-                                   display=shown, method="form")
-            if reply["status"] == "wrong_form":
-                return CheckResult("not_equivalent", str(reply.get("message", "")), display=shown, method="form")
-    return CheckResult("equivalent", "正解です。", display=shown, method=method)
+    return method
+
+
+def _form_problem(form: str, pair: _Pair, given_trusted: bool, timeout: float) -> CheckResult | None:
+    """An equivalent answer must also have the asked form (factored, reduced, ...); None when it has."""
+    shown = pair.shown
+    problem = check_form(form, pair.given, expand_or_self(pair.expected))
+    if problem:
+        return CheckResult("not_equivalent", problem, display=shown, method="form")
+    if form.strip() not in SYMBOLIC_FORMS:
+        return None
+    reply = shared_worker().request({"form": form.strip(), "given": pair.given_text, "variables": sorted(pair.names),
+                                     "functions": sorted(pair.functions), "given_trusted": given_trusted}, timeout)
+    if not reply or reply.get("status") not in ("ok", "wrong_form"):
+        return CheckResult("undecided", "形 (因数分解・約分) を時間内に確かめられませんでした。正解とは扱いません。",
+                           display=shown, method="form")
+    if reply["status"] == "wrong_form":
+        return CheckResult("not_equivalent", str(reply.get("message", "")), display=shown, method="form")
+    return None
 
 
 def expand_or_self(node: Node) -> Node:

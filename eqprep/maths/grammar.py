@@ -60,11 +60,8 @@ def tokenize(text: str) -> list[Token]:
     while pos < len(text):
         ch = text[pos]
         if ch in GREEK_BY_LETTER:
-            end = pos + 1
-            while end < len(text) and text[end].isdigit() and text[end].isascii():
-                end += 1
-            tokens.append(Token("name", GREEK_BY_LETTER[ch] + text[pos + 1:end], pos))
-            pos = end
+            token, pos = _greek(text, pos)
+            tokens.append(token)
             continue
         match = _TOKEN.match(text, pos)
         if match is None or match.end() == pos:
@@ -84,16 +81,30 @@ def tokenize(text: str) -> list[Token]:
                 tokens.append(Token(kind, value, start))
                 pos = match.end() + primes
                 continue
-        if kind == "num" and len(value) > MAX_NUMBER_DIGITS:
-            raise FormulaError(start, f"数が長すぎます ({MAX_NUMBER_DIGITS} 桁まで)。")
-        if kind == "num" and "e" in value.lower():
-            exponent = value.lower().split("e")[1].lstrip("+-")
-            if len(exponent) > 3 or int(exponent) > MAX_DECIMAL_EXPONENT:
-                raise FormulaError(start, f"指数表記 {value[:12]} の指数が大きすぎます (10^±{MAX_DECIMAL_EXPONENT} まで)。")
+        if kind == "num":
+            _check_number(value, start)
         tokens.append(Token(kind, value, start))
         pos = match.end()
     tokens.append(Token("end", "", len(text)))
     return tokens
+
+
+def _greek(text: str, pos: int) -> tuple[Token, int]:
+    """A Greek letter with its ASCII digits (σ2 → sigma2) as a name token, and where the next token starts."""
+    end = pos + 1
+    while end < len(text) and text[end].isdigit() and text[end].isascii():
+        end += 1
+    return Token("name", GREEK_BY_LETTER[text[pos]] + text[pos + 1:end], pos), end
+
+
+def _check_number(value: str, start: int) -> None:
+    """Refuse numbers with too many digits or a decimal exponent beyond the limit."""
+    if len(value) > MAX_NUMBER_DIGITS:
+        raise FormulaError(start, f"数が長すぎます ({MAX_NUMBER_DIGITS} 桁まで)。")
+    if "e" in value.lower():
+        exponent = value.lower().split("e")[1].lstrip("+-")
+        if len(exponent) > 3 or int(exponent) > MAX_DECIMAL_EXPONENT:
+            raise FormulaError(start, f"指数表記 {value[:12]} の指数が大きすぎます (10^±{MAX_DECIMAL_EXPONENT} まで)。")
 
 
 def _bad_char(ch: str) -> str:

@@ -46,7 +46,13 @@ class SympyBuilder(TreeFold):
         return self.sp.E if name == "e" else self.sp.pi
 
     def call(self, name: str, args: tuple[Node, ...], env: Mapping[str, Any]) -> Any:
-        """Function calls, including the trusted diff/subs/sum/limit/mean/var."""
+        """Function calls, including the trusted diff/subs/sum/limit/mean/var (their arguments stay unevaluated)."""
+        if name in ("diff", "subs", "sum", "limit", "mean", "var"):
+            return self._operator(name, args)
+        return self._function(name, [self(arg) for arg in args])
+
+    def _operator(self, name: str, args: tuple[Node, ...]) -> Any:
+        """diff / subs / sum / limit / mean / var, which read their arguments as expressions and symbols."""
         sp = self.sp
         if name == "diff":
             order = int(args[2][1]) if len(args) == 3 else 1
@@ -60,12 +66,14 @@ class SympyBuilder(TreeFold):
             return sp.summation(body, (index, self(args[2]), self(args[3])))
         if name == "limit":
             return sp.limit(self(args[0]), self(args[1]), self(args[2]))
-        if name in ("mean", "var"):
-            from sympy import stats
+        from sympy import stats  # mean or var
 
-            inner = self(args[0])
-            return stats.E(inner) if name == "mean" else stats.variance(inner)
-        values = [self(arg) for arg in args]
+        inner = self(args[0])
+        return stats.E(inner) if name == "mean" else stats.variance(inner)
+
+    def _function(self, name: str, values: list[Any]) -> Any:
+        """A function of already converted values; an unknown name is an abstract SymPy function."""
+        sp = self.sp
         table = {
             "exp": sp.exp, "ln": sp.log, "sqrt": sp.sqrt, "abs": sp.Abs, "tanh": sp.tanh,
             "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sign": sp.sign, "heaviside": sp.Heaviside,

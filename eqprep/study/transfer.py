@@ -136,6 +136,23 @@ _FIELD_RULES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
 }
 
 
+def _row_errors(table: str, index: int, row: Any, rules: dict[str, tuple[Callable[[Any], bool], str]]) -> list[str]:
+    """What is wrong with one row: not a table, a missing or invalid field, a setting value out of its range."""
+    if not isinstance(row, dict):
+        return [f"{table}[{index}] が表 (オブジェクト) ではありません"]
+    errors = []
+    for key, (valid, expected) in rules.items():
+        if key not in row:
+            errors.append(f"{table}[{index}] に {key} がありません")
+        elif not valid(row[key]):
+            errors.append(f"{table}[{index}].{key} は {expected} にしてください (値: {str(row[key])[:60]})")
+    if table == "settings" and row.get("key") in RULES and isinstance(row.get("value"), str):
+        problem = setting_problem(row["key"], row["value"])
+        if problem:
+            errors.append(f"settings[{index}]: {problem}")
+    return errors
+
+
 def _validate(payload: Any, path: Path) -> dict[str, list[dict[str, Any]]]:
     """Check format, version and every field of every row before anything is written (errors give the row)."""
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
@@ -149,18 +166,7 @@ def _validate(payload: Any, path: Path) -> dict[str, list[dict[str, Any]]]:
         if not isinstance(rows, list):
             raise StoreError(f"{path}: '{table}' がリストではありません。何も取り込んでいません。")
         for index, row in enumerate(rows):
-            if not isinstance(row, dict):
-                errors.append(f"{table}[{index}] が表 (オブジェクト) ではありません")
-                continue
-            for key, (valid, expected) in rules.items():
-                if key not in row:
-                    errors.append(f"{table}[{index}] に {key} がありません")
-                elif not valid(row[key]):
-                    errors.append(f"{table}[{index}].{key} は {expected} にしてください (値: {str(row[key])[:60]})")
-            if table == "settings" and row.get("key") in RULES and isinstance(row.get("value"), str):
-                problem = setting_problem(row["key"], row["value"])
-                if problem:
-                    errors.append(f"settings[{index}]: {problem}")
+            errors += _row_errors(table, index, row, rules)
         tables[table] = rows
     exam_ids = {row["id"] for row in tables["exams"] if isinstance(row, dict) and _int(row.get("id"))}
     for index, row in enumerate(tables["answers"]):
