@@ -459,27 +459,25 @@ class DemosScreen(Screen[None]):
         if self.playing:
             self.playing = False
             self.cancel_event.set()
-            return
-        pg = self._session()
-        if pg is None:
-            return
-        self.playing = True
-        self.cancel_event = threading.Event()
-        self.refresh_bindings()
-        self.set_status("再生中 (p で一時停止、x で停止)")
-        self._play(pg, self.cancel_event, None)
+        elif self._start_playing(None):
+            self.set_status("再生中 (p で一時停止、x で停止)")
 
     def action_step(self) -> None:
         """Train the playground for exactly one epoch."""
-        if self.playing:
-            return
+        if not self.playing:
+            self._start_playing(1)
+
+    def _start_playing(self, epochs: int | None) -> bool:
+        """Train the current session in a worker (``epochs`` of them, or until paused); False if the settings
+        are bad (the error is on the status line)."""
         pg = self._session()
         if pg is None:
-            return
+            return False
         self.playing = True
         self.cancel_event = threading.Event()
         self.refresh_bindings()
-        self._play(pg, self.cancel_event, 1)
+        self._play(pg, self.cancel_event, epochs)
+        return True
 
     @work(thread=True, exclusive=True, group="demo", exit_on_error=False)
     def _play(self, pg: Playground, cancel: threading.Event, epochs: int | None) -> None:
