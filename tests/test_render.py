@@ -6,6 +6,7 @@ import pytest
 
 from eqprep.bank.model import Bank
 from eqprep.render.math import leftover_macros, math_spans, render_markdown, render_math
+from eqprep.render.safe import clean_tree
 
 
 @pytest.mark.parametrize(
@@ -64,3 +65,14 @@ def test_no_raw_latex_anywhere_in_the_shipped_bank(shipped_bank: Bank) -> None:
         rendered = render_markdown(text)
         for marker in ("\\frac", "\\sigma", "\\sum", "\\begin", "\\partial", "\\mathrm"):
             assert marker not in rendered, rendered[:200]
+
+
+def test_clean_tree_returns_a_clean_tree_as_it_is_and_rebuilds_only_a_dirty_one() -> None:
+    """The one-scan path keeps the very same objects; any unsafe string anywhere is cleaned and reported."""
+    clean_data = {"id": "q", "options": ["a", "b"], "nested": [{"text": "σ(u) = 1/(1+e^-u)"}], "n": 3}
+    same, found = clean_tree(clean_data)
+    assert same is clean_data and found == []
+    dirty = {"id": "q", "options": ["a", "b\x1b]0;title\x07"], "nested": [{"text": "ok\u202e"}], "n": 3}
+    cleaned, found = clean_tree(dirty)
+    assert cleaned == {"id": "q", "options": ["a", "b"], "nested": [{"text": "ok"}], "n": 3}
+    assert found == ["\\x1b]0;title\\x07", "\\u202e"]

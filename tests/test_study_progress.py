@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -203,3 +203,43 @@ def test_recall_from_sql_rows_matches_fsrs(study: Study) -> None:
     for qid, row in snapshot.cards.items():
         expected = study.scheduler.retrievability(study.store.card(qid), later)
         assert recall_of(row, later, decay) == pytest.approx(expected, rel=1e-12)
+
+
+def _brute_streak(hours: list[datetime], offset: timedelta, today: date) -> int:
+    """The streak straight from the definition: local days (of each hour's start) with answers, back from today."""
+    days = {(hour + offset).date() for hour in hours}
+    day = today if today in days else today - timedelta(days=1)
+    count = 0
+    while day in days:
+        count, day = count + 1, day - timedelta(days=1)
+    return count
+
+
+@pytest.mark.parametrize("offset_minutes", [0, 540, 330, -180])
+@pytest.mark.parametrize("gap_days_ago", [None, 3, 150, 400])
+def test_a_long_streak_is_counted_back_past_the_heatmap_window(tmp_path: Path, offset_minutes: int,
+                                                               gap_days_ago: int | None) -> None:
+    """Daily study for 500 days (one day missed, or none): the streak matches the definition in every time zone,
+    also beyond the 112-day window the per-day counts cover (there, days are walked back in SQL)."""
+    offset = timedelta(minutes=offset_minutes)
+    tz = timezone(offset)
+    now = T0.replace(hour=12)
+    today = now.astimezone(tz).date()
+    hours = []
+    for back in range(500):
+        if back == gap_days_ago:
+            continue
+        local_day = today - timedelta(days=back)
+        for local_hour in (0, 23) if back % 2 else (12,):  # the edges of a local day, or its middle
+            start = datetime.combine(local_day, datetime.min.time()) + timedelta(hours=local_hour, minutes=45)
+            utc = (start - offset).replace(minute=0, tzinfo=timezone.utc)
+            hours.append(utc)
+    store = Store.open(tmp_path)
+    conn = sqlite3.connect(store.path)
+    conn.executemany("INSERT OR IGNORE INTO hour_totals VALUES (?, 1, 1)", [(h.strftime("%Y-%m-%dT%H"),) for h in hours])
+    conn.commit()
+    conn.close()
+    study = Study(store, make_bank(), clock=Clock(now), tz=tz, enable_fuzzing=False)
+    expected = _brute_streak(hours, offset, today)
+    assert compute_stats(study).streak == expected
+    assert expected == (500 if gap_days_ago is None else gap_days_ago)

@@ -20,6 +20,9 @@ _UNSAFE_RE = re.compile(
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 )
 
+# Every match of _UNSAFE_RE starts with one of these characters, so a text without them is clean.
+_UNSAFE_START_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
 
 def clean(text: str) -> str:
     """`text` without escape sequences and control characters (tab and newline are kept)."""
@@ -32,16 +35,41 @@ def unsafe_parts(text: str) -> list[str]:
 
 
 def clean_tree(value: Any) -> tuple[Any, list[str]]:
-    """Parsed TOML with every string cleaned, and the escaped parts that were removed."""
+    """Parsed TOML with every string cleaned, and the escaped parts that were removed.
+
+    A clean tree (the usual case) comes back as it is after one scan of all its strings; only a tree with
+    something to remove is rebuilt.
+    """
+    if not _any_unsafe(value):
+        return value, []
+    return _cleaned(value)
+
+
+def _any_unsafe(value: Any) -> bool:
+    """Whether any string in the tree has a character that starts an unsafe sequence (one regex pass, no recursion)."""
+    strings, stack = [], [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            strings.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return _UNSAFE_START_RE.search("\n".join(strings)) is not None
+
+
+def _cleaned(value: Any) -> tuple[Any, list[str]]:
+    """The tree rebuilt with every string cleaned, and the escaped parts that were removed."""
     if isinstance(value, str):
         if _UNSAFE_RE.search(value) is None:  # the usual case: one scan, nothing to report
             return value, []
         return _UNSAFE_RE.sub("", value), unsafe_parts(value)
     if isinstance(value, list):
-        pairs = [clean_tree(v) for v in value]
+        pairs = [_cleaned(v) for v in value]
         return [v for v, _ in pairs], [p for _, found in pairs for p in found]
     if isinstance(value, dict):
-        items = {k: clean_tree(v) for k, v in value.items()}
+        items = {k: _cleaned(v) for k, v in value.items()}
         return {k: v for k, (v, _) in items.items()}, [p for _, found in items.values() for p in found]
     return value, []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -294,8 +295,29 @@ class Study:
 
 def open_study(content: str | Path | None, data_dir: str | os.PathLike[str] | None,
                clock: Callable[[], datetime] = utc_now, enable_fuzzing: bool = True) -> Study:
-    """Load the bank and open the learner's store (CLI and TUI share it); StoreError when nothing can be asked."""
-    bank = load_bank(content)
+    """Load the bank and open the learner's store (CLI and TUI share it); StoreError when nothing can be asked.
+
+    The store is opened in a thread meanwhile: its integrity check is one long step inside SQLite, which
+    releases the GIL, so a long history's check costs no time next to the bank's (Python) parsing. (Reading rows
+    there would not overlap: each row takes the GIL back, and waits for the parser's switch interval.)
+    """
+    opened: list[Store | BaseException] = []
+
+    def open_store() -> None:
+        try:
+            opened.append(Store.open(resolve_data_dir(data_dir)))
+        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread below
+            opened.append(error)
+
+    opener = threading.Thread(target=open_store, name="eqprep-open-store")
+    opener.start()
+    try:
+        bank = load_bank(content)
+    finally:
+        opener.join()
+    store = opened[0]
+    if isinstance(store, BaseException):
+        raise store
     if not bank.questions:
         raise StoreError(f"問題が 1 つも読み込めませんでした ({bank.root})。`eqprep check` で確認してください。")
-    return Study(Store.open(resolve_data_dir(data_dir)), bank, clock=clock, enable_fuzzing=enable_fuzzing)
+    return Study(store, bank, clock=clock, enable_fuzzing=enable_fuzzing)

@@ -151,14 +151,15 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _streak(days: set[date], today: date) -> int:
-    """Consecutive study days ending today (or yesterday, so the streak survives until today ends)."""
+def _streak(days: set[date], today: date, earlier: int) -> int:
+    """Consecutive study days ending today (or yesterday, so the streak survives until today ends); `earlier`
+    continues it when it reaches back to the first of `days`."""
     day = today if today in days else today - timedelta(days=1)
     count = 0
     while day in days:
         count += 1
         day -= timedelta(days=1)
-    return count
+    return count + (earlier if count and day < min(days) else 0)
 
 
 def recall_of(card: CardRow, now: datetime, decay: float) -> float:
@@ -264,7 +265,7 @@ def compute_stats(study: Study) -> Stats:
                             _round(snapshot.passed / snapshot.rated) if snapshot.rated else None),
         mean_recall=_round(sum(recall.values()) / len(recall)) if recall else None,
         mastery=_round(sum(strengths.values()) / len(strengths)) if strengths else None,
-        streak=_streak(set(per_day), today),
+        streak=_streak(set(per_day), today, snapshot.earlier_streak),
         areas=[_progress(area, area, ids, strengths, snapshot.totals) for area, ids in by_area.items()],
         topics=[_progress(t, bank.notes[t].title if t in bank.notes else t, by_topic[t], strengths, snapshot.totals)
                 for t in topic_ids],

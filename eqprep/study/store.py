@@ -86,6 +86,7 @@ class Snapshot:
     rated: int
     passed: int
     exams: list[dict[str, Any]]
+    earlier_streak: int = 0  # consecutive study days just before days[0], counted when `days` is unbroken
 
 
 def to_iso(moment: datetime) -> str:
@@ -297,8 +298,9 @@ class Store:
             ).fetchone())
 
     def snapshot(self, retention_since: datetime, utc_offset_minutes: int, days_since: datetime) -> Snapshot:
-        """Totals, cards, per-day counts (local days at the given UTC offset; from `days_since` on, or all days
-        when the learner studied every day of that window, for the streak) and exams, in one transaction."""
+        """Totals, cards, per-day counts (local days at the given UTC offset, from `days_since` on; when the
+        learner studied every day of that window, how many days the streak reaches further back) and exams,
+        in one transaction."""
         shift = f"{utc_offset_minutes:+d} minutes"
         since = days_since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")
         with self._connect() as conn:
@@ -320,9 +322,9 @@ class Store:
             days = [(date.fromisoformat(r[0]), int(r[1]), int(r[2]))
                     for r in conn.execute(day_sql, (shift, since)) if r[0] is not None]
             window = (days_since.astimezone(timezone.utc) + timedelta(minutes=utc_offset_minutes)).date()
+            earlier = 0
             if days and days[0][0] <= window + timedelta(days=1) and _unbroken(days):
-                days = [(date.fromisoformat(r[0]), int(r[1]), int(r[2]))
-                        for r in conn.execute(day_sql, (shift, "")) if r[0] is not None]
+                earlier = _days_studied_before(conn, days[0][0], utc_offset_minutes)
             rated, passed = conn.execute(
                 "SELECT COUNT(*), COALESCE(SUM(rating != 1), 0) FROM answers"
                 " WHERE rating IS NOT NULL AND answered_at >= ?",
@@ -337,6 +339,7 @@ class Store:
             rated=int(rated),
             passed=int(passed),
             exams=exams,
+            earlier_streak=earlier,
         )
 
     def correct_times(self, question_ids: list[str], limit: int) -> list[int]:
@@ -477,6 +480,32 @@ class Store:
                 conn.execute(_PUT_SETTING, (row["key"], row["value"]))
                 added["settings"] += 1
         return added
+
+
+# Walks back one local day at a time while the day has answers: one index lookup per day of the streak, instead of
+# grouping every hour of a long history by day. `?` is the first day's start in UTC on the hour grid.
+_EARLIER_STREAK_SQL = """
+WITH RECURSIVE back(n) AS (
+    SELECT 0
+    UNION ALL
+    SELECT n + 1 FROM back WHERE EXISTS (
+        SELECT 1 FROM hour_totals
+        WHERE hour >= strftime('%Y-%m-%dT%H', :start, printf('-%d days', n + 1))
+          AND hour < strftime('%Y-%m-%dT%H', :start, printf('-%d days', n))))
+SELECT MAX(n) FROM back
+"""
+
+
+def _days_studied_before(conn: sqlite3.Connection, first: date, utc_offset_minutes: int) -> int:
+    """Consecutive local days with answers just before `first`.
+
+    An hour's answers count on the local day of the hour's start (as the per-day query groups them), so a local
+    day is the UTC hours from its midnight (moved up to a whole hour under a half-hour offset) to the next one.
+    """
+    start = datetime.combine(first, datetime.min.time()) - timedelta(minutes=utc_offset_minutes)
+    if start.minute or start.second:
+        start = start.replace(minute=0, second=0) + timedelta(hours=1)
+    return int(conn.execute(_EARLIER_STREAK_SQL, {"start": start.strftime("%Y-%m-%d %H:%M:%S")}).fetchone()[0])
 
 
 def _unbroken(days: list[tuple[date, int, int]]) -> bool:
