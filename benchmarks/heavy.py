@@ -2,7 +2,8 @@
 
 Reports, as ratios measured in the same run:
   * `eqprep stats --json` on the heavy data dir vs on an empty one (target <= 2x);
-  * the TUI's first filled-in home frame on the heavy data dir vs a minimal Textual app (target <= 1.5x).
+  * the TUI's first filled-in home frame on the heavy data dir vs a minimal Textual app (target <= 1.5x), and
+    when the whole session is in (see startup.py).
 
     python benchmarks/heavy.py [--runs 5] [--answers 150000] [--exams 30] [--keep DIR]
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from startup import EQPREP, MINIMAL, time_to_ready  # noqa: E402
+from startup import compare  # noqa: E402
 
 YEARS = 3
 
@@ -116,14 +117,7 @@ def main() -> int:
         base, ours = statistics.median(light), statistics.median(full)
         print(f"stats --json: empty {base * 1000:.0f} ms, heavy {ours * 1000:.0f} ms, "
               f"ratio {ours / base:.2f}x (target <= 2x)")
-        time_to_ready(EQPREP, str(heavy))
-        minimal, home = [], []
-        for _ in range(args.runs):
-            minimal.append(time_to_ready(MINIMAL, str(heavy)))
-            home.append(time_to_ready(EQPREP, str(heavy)))
-        base, ours = statistics.median(minimal), statistics.median(home)
-        print(f"home first filled frame: minimal {base * 1000:.0f} ms, eqprep (heavy) {ours * 1000:.0f} ms, "
-              f"ratio {ours / base:.2f}x (target <= 1.5x)")
+        compare(str(heavy), args.runs, "heavy")
     return 0
 
 

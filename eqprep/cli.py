@@ -46,10 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    """Start the Textual app (imported lazily so subcommands never load Textual)."""
+    """Start the Textual app (imported lazily so subcommands never load Textual).
+
+    The learner's data starts loading in a forked child first, so it overlaps with importing Textual.
+    """
+    from eqprep.tui.session import Config, start_loading
+
+    config = Config(data_dir=args.data_dir)
+    preload = start_loading(config)
     from eqprep.tui.app import run_app
 
-    return run_app(data_dir=args.data_dir)
+    return run_app(config, preload)
 
 
 def _safe_stdio() -> Callable[[], None]:

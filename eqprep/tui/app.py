@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +23,10 @@ from eqprep.study.errors import StoreError
 from eqprep.tui.messages import Ask, OpenDerivation, OpenNote, OpenScreen, ShowScreen
 from eqprep.tui.screens import registry
 from eqprep.tui.screens.home import HomeScreen
-from eqprep.tui.session import Config, Session
+from eqprep.tui.session import Config, HomeSummary, Session
 
 if TYPE_CHECKING:
+    from eqprep.study.preload import Preload
     from eqprep.study.stats import Stats
 
 
@@ -60,7 +62,25 @@ class StatsReady(Message):
         super().__init__()
         self.stats = stats
 
+
+class GlanceReady(Message):
+    """Home's figures from the preload child, ahead of the whole session."""
+
+    def __init__(self, summary: HomeSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+
+class SessionLoaded(Message):
+    """The preload child's bank, store and statistics arrived (or why the learner's data cannot be used)."""
+
+    def __init__(self, session: Session | None, error: str, stats: Stats | None) -> None:
+        super().__init__()
+        self.session, self.error, self.stats = session, error, stats
+
+
 THEMES = ("textual-dark", "textual-light")
+GLANCE_WAIT = 1.0  # seconds the preload reader waits for home to draw the glance before reading the rest
 MAX_DEPTH = 8  # screens above home; deeper, a new screen replaces the top one instead of piling up
 
 # Textual wraps text with rich's word splitter, which pushes a whole Japanese run to the next line after any
@@ -79,31 +99,105 @@ class EqprepApp(App[int]):
         Binding("ctrl+p", "command_palette", "コマンド", show=False, priority=True),
     ]
 
-    def __init__(self, config: Config | None = None, *, warm_up: bool = True) -> None:
+    def __init__(self, config: Config | None = None, *, warm_up: bool = True, preload: Preload | None = None) -> None:
         super().__init__()
         self.config = config or Config()
         self.warm_up = warm_up
+        self.preload = preload
+        self.loading = False  # a preload child is still loading; study destinations wait for it
+        self.pending: str | None = None  # the destination asked for while loading, opened once loaded
         self.session: Session | None = None
         self.load_error = ""
         self.stats: Stats | None = None
+        self.glance: HomeSummary | None = None  # home's figures from the preload child, before the session
+        self.home_shown = threading.Event()  # home took the glance if it was there; the reader may read the pipe
+        self.glance_drawn = threading.Event()
         self.safe_monochrome = SafeMonochrome()
         self.safe_text = SafeText()
         self.theme = THEMES[0]
 
     def on_load(self) -> None:
-        """Load bank and store before the first screen is built, so home is drawn once, already filled in.
+        """Have the learner's data before home is filled in: from the preload child, or loaded here.
 
-        This is about 30 ms for the shipped bank (its parse cache warm); doing it in a worker instead made the
-        filled-in home appear later, because the worker and the first render compete for the GIL.
-        A failure becomes a Japanese message on the home screen, never a traceback.
+        With a preload (`eqprep` forks one before importing Textual) a thread waits for the child's result while
+        home is built, so loading and start-up overlap. Without one (tests, systems without fork), the bank and
+        store load here, before the first screen, since a worker would compete with the first render for the GIL.
         """
-        try:
-            self.session = Session.load(self.config)
-        except StoreError as error:
-            self.load_error = str(error)
-        except (OSError, ValueError) as error:
-            self.load_error = f"読み込みに失敗しました: {error}"
+        if self.preload is not None:
+            self.loading = True
+            self._receive_preload(self.preload)
+            return
+        self.session, self.load_error = self._load_session()
         self.refresh_stats()
+
+    def _load_session(self) -> tuple[Session | None, str]:
+        """Load bank and store in this thread; a failure becomes the Japanese message home shows."""
+        try:
+            return Session.load(self.config), ""
+        except StoreError as error:
+            return None, str(error)
+        except (OSError, ValueError) as error:
+            return None, f"読み込みに失敗しました: {error}"
+
+    @work(thread=True, group="load")
+    def _receive_preload(self, preload: Preload) -> None:
+        """Wait for the child (blocked in a read, so the UI thread runs) and post what it loaded."""
+        from eqprep.study.preload import Failed, Loaded
+
+        self.home_shown.wait(timeout=GLANCE_WAIT)  # home looks for the glance itself first (take_glance)
+        if self.glance is None:
+            glance = preload.glance()
+            if isinstance(glance, HomeSummary):
+                self.post_message(GlanceReady(glance))
+                # Unpickling the bank holds the GIL for tens of milliseconds: let home draw its figures first.
+                self.glance_drawn.wait(timeout=GLANCE_WAIT)
+        result = preload.wait()
+        if preload.cancelled:
+            return
+        session, error = None, ""
+        if isinstance(result, Failed):
+            error = result.message
+        elif isinstance(result, Loaded):
+            try:
+                session = Session.from_preload(self.config, result)
+            except StoreError as failure:
+                error = str(failure)
+        else:  # the child died or sent nothing usable: load here after all
+            session, error = self._load_session()
+        self.post_message(SessionLoaded(session, error, session.stats() if session is not None else None))
+
+    def take_glance(self) -> None:
+        """Home is being shown: take the preload's glance now if it has arrived, so the first frame is filled in.
+
+        Until this returns the reader thread leaves the pipe alone; then it waits for whatever is still to come.
+        """
+        if self.loading and self.preload is not None and self.glance is None:
+            glance = self.preload.glance_if_ready()
+            if isinstance(glance, HomeSummary):
+                self.glance = glance
+        self.home_shown.set()
+
+    def on_glance_ready(self, message: GlanceReady) -> None:
+        """Fill in home's figures while the whole session is still on its way."""
+        self.glance = message.summary
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_summary", None)
+            if show is not None:
+                show(message.summary)
+        self.screen.call_after_refresh(self.glance_drawn.set)
+
+    def on_session_loaded(self, message: SessionLoaded) -> None:
+        """Take the loaded session, fill in the screens, and open what the learner asked for meanwhile."""
+        self.loading = False
+        self.session, self.load_error, self.stats = message.session, message.error, message.stats
+        self._start_session()
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_loaded", None)
+            if show is not None:
+                show()
+        if self.pending is not None:
+            name, self.pending = self.pending, None
+            self.open_screen(name)
 
     def refresh_stats(self) -> None:
         """Ask the stats worker for current statistics (cheap when nothing changed); screens get StatsReady."""
@@ -128,8 +222,13 @@ class EqprepApp(App[int]):
         return [self.safe_text, *(self.safe_monochrome if type(f) is Monochrome else f for f in super().get_line_filters())]
 
     def on_mount(self) -> None:
-        """Show home, then start the SymPy checker process once home is on screen."""
+        """Show home; the session's start-up follows now, or when the preload arrives."""
         self.push_screen(HomeScreen())
+        if not self.loading:
+            self._start_session()
+
+    def _start_session(self) -> None:
+        """Once the learner's data is in: warn about bad settings, and start the SymPy checker after home is drawn."""
         for problem in self.session.study.setting_problems if self.session is not None else ():
             self.notify(problem, title="設定", severity="warning", timeout=15, markup=False)
         if self.warm_up and self.session is not None:
@@ -153,6 +252,9 @@ class EqprepApp(App[int]):
             self.notify(f"不明な画面: {name}", severity="error", markup=False)
             return
         if destination.needs_study and self.session is None:
+            if self.loading:  # typed ahead while the data loads: open it as soon as it is in
+                self.pending = name
+                return
             self.notify("学習データを読み込めなかったため開けません (ホームのエラーを確認してください)。", markup=False)
             return
         screen = destination.factory(self)
@@ -227,10 +329,12 @@ class EqprepApp(App[int]):
         yield SystemCommand("終了", "eqprep を終了する (ctrl+q)", self.action_quit)
 
 
-def run_app(data_dir: str | None) -> int:
-    """Entry point used by `eqprep` without a subcommand."""
-    app = EqprepApp(Config(data_dir=data_dir))
+def run_app(config: Config, preload: Preload | None = None) -> int:
+    """Entry point used by `eqprep` without a subcommand (`preload` was forked before Textual was imported)."""
+    app = EqprepApp(config, preload=preload)
     result = app.run()
+    if preload is not None:  # quit before loading finished: stop the child
+        preload.cancel()
     if app.warm_up and app.session is not None:  # warm-up was scheduled: stop the SymPy child
         from eqprep.maths.sandbox import shared_worker
 

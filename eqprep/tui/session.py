@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from eqprep.bank.model import Bank
     from eqprep.maths.derivations import Derivation
+    from eqprep.study.preload import Loaded, Preload
     from eqprep.study.service import Study
     from eqprep.study.stats import Stats
 
@@ -36,6 +37,7 @@ class HomeSummary:
     exam_date: date | None
     weakest: list[tuple[str, str, float]]
     problems: int
+    framework: str  # the question track, shown beside its menu entry
 
 
 @dataclass
@@ -64,11 +66,19 @@ class Session:
     @classmethod
     def load(cls, config: Config) -> Session:
         """Load the bank and open the store; raises StoreError with a Japanese message."""
-        from eqprep.study.service import open_study, utc_now
+        return cls(config, open_config_study(config), random.Random(config.seed))
 
-        study = open_study(config.content_root, config.data_dir, config.clock or utc_now,
-                           enable_fuzzing=config.seed is None)
-        return cls(config, study, random.Random(config.seed))
+    @classmethod
+    def from_preload(cls, config: Config, loaded: Loaded) -> Session:
+        """The session for what a preload child loaded: the same study, statistics already counted."""
+        from eqprep.study.service import Study, utc_now
+        from eqprep.study.store import Store
+
+        study = Study(Store(loaded.store_path), loaded.bank, config.clock or utc_now,
+                      enable_fuzzing=config.seed is None)
+        session = cls(config, study, random.Random(config.seed))
+        session._stats = (loaded.version, loaded.computed_at, loaded.stats)
+        return session
 
     @property
     def bank(self) -> Bank:
@@ -136,7 +146,24 @@ class Session:
             exam_date=exam,
             weakest=[(t.key, t.name, t.mastery or 0.0) for t in stats.weakest],
             problems=len(self.bank.problems),
+            framework=self.study.framework,
         )
+
+
+def open_config_study(config: Config) -> Study:
+    """The study `config` describes (bank, store, clock); raises StoreError with a Japanese message."""
+    from eqprep.study.service import open_study, utc_now
+
+    return open_study(config.content_root, config.data_dir, config.clock or utc_now,
+                      enable_fuzzing=config.seed is None)
+
+
+def start_loading(config: Config) -> Preload | None:
+    """Fork the child that loads `config`'s study and sends home's figures first (call before importing Textual)."""
+    from eqprep.study.preload import start_preload
+
+    return start_preload(lambda: open_config_study(config),
+                         lambda loaded: Session.from_preload(config, loaded).summary(loaded.stats))
 
 
 def parse_date(text: str) -> date | None:

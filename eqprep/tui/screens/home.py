@@ -18,13 +18,12 @@ from eqprep.tui.session import HomeSummary, countdown_text
 if TYPE_CHECKING:
     from eqprep.study.stats import Stats
     from eqprep.tui.app import EqprepApp
-    from eqprep.tui.session import Session
 
 
-def menu_text(session: Session | None = None, column: int = 36) -> str:
+def menu_text(summary: HomeSummary | None = None, column: int = 36) -> str:
     """Every destination of the navigation table in two columns, so home fits 80×24 even with long weak topics;
-    an entry with a setting shows its current value."""
-    cells = [f" {d.key:<2} {d.title}" + (f" ({d.status(session)})" if d.status and session else "")
+    an entry with a setting shows its current value (once home's figures are in)."""
+    cells = [f" {d.key:<2} {d.title}" + (f" ({d.status(summary)})" if d.status and summary else "")
              for d in registry.DESTINATIONS]
     half = (len(cells) + 1) // 2
     rows = []
@@ -60,12 +59,16 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [destination.binding for destination in registry.HOME]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown_stats: Stats | None = None
+
     def compose(self) -> ComposeResult:
         """Title, dashboard and the key menu."""
         with VerticalScroll(id="home"):
             yield Static("eqprep ─ E資格 (JDLA Deep Learning for ENGINEER) 学習", id="home-title", markup=False)
             yield Static("読み込み中…", id="summary", markup=False)
-            yield Static(menu_text(self.eq_app.session), id="menu", markup=False)
+            yield Static(menu_text(), id="menu", markup=False)
         yield Footer()
 
     @property
@@ -74,21 +77,34 @@ class HomeScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        """Show the load error, or the statistics if the worker already delivered them."""
+        """Fill in what is already loaded (while a preload is still running, the app calls show_loaded later)."""
+        self.eq_app.take_glance()
+        self.show_loaded()
+
+    def show_loaded(self) -> None:
+        """Show the load error, or the figures already delivered (statistics, or the preload's glance)."""
         if self.eq_app.load_error:
             target = self.query_one("#summary", Static)
             target.update(f"エラー: {self.eq_app.load_error}")
             target.add_class("-error")
         elif self.eq_app.stats is not None:
             self.show_stats(self.eq_app.stats)
+        elif self.eq_app.glance is not None:
+            self.show_summary(self.eq_app.glance)
 
     def on_screen_resume(self) -> None:
         """Recount after returning from a review or exam (the worker skips the work when nothing changed)."""
         self.eq_app.refresh_stats()
 
     def show_stats(self, stats: Stats) -> None:
-        """Redraw the dashboard from fresh statistics, and the menu's settings with it."""
+        """Redraw the dashboard from fresh statistics (the same statistics again, as after a resume, need nothing)."""
         session = self.eq_app.session
-        if session is not None and self.is_mounted:
-            self.query_one("#summary", Static).update(summary_text(session.summary(stats)))
-            self.query_one("#menu", Static).update(menu_text(session))
+        if session is not None and stats is not self.shown_stats and self.is_mounted:
+            self.shown_stats = stats
+            self.show_summary(session.summary(stats))
+
+    def show_summary(self, summary: HomeSummary) -> None:
+        """Redraw the dashboard and the menu's settings from home's figures."""
+        if self.is_mounted:
+            self.query_one("#summary", Static).update(summary_text(summary))
+            self.query_one("#menu", Static).update(menu_text(summary))

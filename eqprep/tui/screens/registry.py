@@ -14,7 +14,7 @@ from eqprep.tui.session import TRACK_NAMES
 
 if TYPE_CHECKING:
     from eqprep.tui.app import EqprepApp
-    from eqprep.tui.session import Session
+    from eqprep.tui.session import HomeSummary, Session
 
 TRACK_SHORT = {"pytorch": "PyTorch", "none": "なし"}
 REVIEW_LIMIT = 200
@@ -33,7 +33,7 @@ class Destination:
     needs_study: bool = True  # False: opens even when the learner's data could not be loaded
     footer: str = ""  # short label in home's footer; "" keeps the entry out of the footer
     everywhere: bool = False  # bound on the app (every screen) instead of on home
-    status: Callable[[Session], str] | None = None  # the current setting, shown after the title in home's menu
+    status: Callable[[HomeSummary], str] | None = None  # the current setting, shown after the title in home's menu
 
     @property
     def binding(self) -> Binding:
@@ -159,7 +159,7 @@ DESTINATIONS: tuple[Destination, ...] = (
     Destination("demos", "m", "学習デモ", "NumPy の学習をライブで見る", _demos, needs_study=False),
     Destination("pytorch", "p", "PyTorch ドリル", "フレームワーク (PyTorch) の問題だけを解く", _pytorch),
     Destination("framework", "f", "フレームワーク切替", "PyTorch の問題を出題する / しない", _framework,
-                status=lambda session: TRACK_SHORT[session.study.framework]),
+                status=lambda home: TRACK_SHORT[home.framework]),
     Destination("exam_date", "t", "試験日を設定", "ホームのカウントダウンに使う", _exam_date),
     Destination("held", "h", "保留中の問題", "保留・明日に回した問題を復習に戻す", _held),
     Destination("help", "?", "ヘルプ", "キー操作の一覧", _help, needs_study=False, footer="ヘルプ",
