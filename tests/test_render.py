@@ -7,6 +7,7 @@ import pytest
 from eqprep.bank.model import Bank
 from eqprep.render.math import leftover_macros, math_spans, render_markdown, render_math
 from eqprep.render.safe import clean_tree
+from eqprep.render.text import plain_text
 
 
 @pytest.mark.parametrize(
@@ -76,3 +77,20 @@ def test_clean_tree_returns_a_clean_tree_as_it_is_and_rebuilds_only_a_dirty_one(
     cleaned, found = clean_tree(dirty)
     assert cleaned == {"id": "q", "options": ["a", "b"], "nested": [{"text": "ok"}], "n": 3}
     assert found == ["\\x1b]0;title\\x07", "\\u202e"]
+
+
+@pytest.mark.parametrize(("source", "shown", "plain"), [
+    ("記述として、**誤っているもの** を選べ。", "記述として、**誤っているもの**を選べ。", "記述として、誤っているものを選べ。"),
+    ("重みの **分散** の組み合わせ", "重みの**分散**の組み合わせ", "重みの分散の組み合わせ"),
+    ("次の **「A」** を選べ", "次の「**A**」を選べ", "次の「A」を選べ"),
+    ("**ReLU** と **sigmoid**", "**ReLU** と **sigmoid**", "ReLU と sigmoid"),
+    ("層の **出力 y** を", "層の**出力 y** を", "層の出力 y を"),
+])
+def test_bold_next_to_japanese_has_no_stray_space(source: str, shown: str, plain: str) -> None:
+    """`**誤っているもの** を` loses the gap (the bold still parses as bold); Latin next to Japanese keeps its space."""
+    from markdown_it import MarkdownIt
+
+    assert render_markdown(source) == shown
+    assert plain_text(source) == plain
+    html = MarkdownIt().renderInline(shown)
+    assert html.count("<strong>") == source.count("**") // 2, "every bold is still bold"

@@ -11,6 +11,7 @@ from eqprep.tui.screens.home import HomeScreen
 from eqprep.tui.screens.notes import NotesScreen
 from eqprep.tui.screens.quiz import QuizScreen
 from eqprep.tui.widgets.feedback import Feedback
+from eqprep.tui.widgets.hanging import Hanging
 from tests.tui_support import answer_keys, input_ready, make_app, open_quiz, settle, type_keys, wait_loaded
 
 pytestmark = pytest.mark.tui
@@ -84,7 +85,7 @@ async def test_self_graded_reveal_and_rate(tmp_path: Path, rating: int) -> None:
         await pilot.press(*answer_keys(screen.item, True))
         await settle(pilot)
         assert screen.state == "rating"
-        shown = str(screen.query_one(".expected", Static).render())
+        shown = screen.query_one(".expected", Hanging).label()
         assert question.answer in shown  # type: ignore[attr-defined]
         await pilot.press(str(rating))
         await settle(pilot)

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import Static, TextArea
+from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets._footer import FooterKey
 
 from eqprep.tui.screens.quiz import QuizScreen
 from eqprep.tui.widgets.feedback import Feedback
+from eqprep.tui.widgets.hanging import Hanging
 from tests.test_tui_reading_snapshots import READING
-from tests.tui_support import answer_keys, make_app, open_quiz, settle, type_keys, wait_loaded
+from tests.tui_support import answer_keys, input_ready, make_app, open_quiz, settle, type_keys, wait_loaded
 
 pytestmark = pytest.mark.tui
 
@@ -66,8 +68,14 @@ async def test_misses_listed_with_answers_and_retried(tmp_path: Path) -> None:
         await until(pilot, lambda: screen.state == "graded")
         await pilot.press("enter")
         await until(pilot, lambda: screen.state == "done")
-        summary = str(screen.query_one("#summary", Static).render())
+        summary = " ".join(str(static.render()) for static in screen.query("#body Static"))
         assert "間違えた問題 (1 問)" in summary and "正解:" in summary and "解説:" in summary
+        [miss] = screen.query(Hanging)
+        assert miss.label().startswith("1. "), "each miss is a numbered entry with a hanging indent"
+        await pilot.pause()
+        footer = [key.description for key in screen.query_one(Footer).query(FooterKey)]
+        assert "戻る" in footer and "ミスを再挑戦" in footer
+        assert "解答/次へ" not in footer and "ノート" not in footer, "nothing to answer or look up on the summary"
         await pilot.press("r")
         await until(pilot, lambda: app.screen is not screen)
         retry = app.screen
@@ -91,6 +99,31 @@ async def test_undo_takes_back_the_answer_and_asks_again(tmp_path: Path) -> None
         assert app.session.study.store.card("cnn-test18") is None
         assert screen.state == "answering" and screen.item is not None and screen.item.question.id == "cnn-test18"
         assert not screen.query(Feedback)
+
+
+async def test_undo_from_inside_an_answer_field_is_ctrl_z(tmp_path: Path) -> None:
+    """In a text field u is a character (it may be part of a formula); ctrl+z takes back the previous answer."""
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+        assert app.session is not None
+        bank = app.session.bank
+        await app.push_screen(QuizScreen(app.session, [bank.questions["act-sigmoid-max"], bank.questions["cnn-test18"]],
+                                         "テスト"))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuizScreen) and screen.item is not None
+        await pilot.press(*answer_keys(screen.item, True))
+        await until(pilot, lambda: screen.state == "graded")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.item is not None and screen.item.question.id == "cnn-test18")
+        await input_ready(pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.query_one("#answer", Input).value == "u" and screen.item.question.id == "cnn-test18"
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: screen.item is not None and screen.item.question.id == "act-sigmoid-max")
+        assert app.session.study.store.answers("act-sigmoid-max") == []
 
 
 async def test_bury_moves_the_question_to_tomorrow(tmp_path: Path) -> None:
@@ -156,6 +189,8 @@ async def test_exam_review_lists_answers_filters_and_opens_a_question(tmp_path: 
         assert isinstance(answer, ExamAnswerScreen)
         texts = "\n".join(str(s.render()) for s in answer.query(Static))
         assert "あなたの解答: (未解答)" in texts and "正解" in texts and "解説" in texts
+        feedback = [str(s.render()) for s in answer.query_one(Feedback).query(Static)]
+        assert sum("未解答" in line for line in feedback) == 1, "the verdict says 未解答 once, not again as a message"
         await pilot.press("q")
         await until(pilot, lambda: isinstance(app.screen, QuizScreen))
 
@@ -195,7 +230,7 @@ async def test_choices_show_their_selection_without_colour(tmp_path: Path) -> No
         screen = await open_quiz(pilot, "act-sigmoid-max")
         await pilot.press("2")
         await pilot.pause()
-        rows = {row.number: str(row.render()) for row in screen.query(ChoiceRow)}
+        rows = {row.number: row.label() for row in screen.query(ChoiceRow)}
         assert rows[2].startswith("▶ 2.") and rows[1].startswith("  1.")
 
 

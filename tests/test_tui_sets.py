@@ -13,6 +13,7 @@ from textual.widgets import Markdown, OptionList, Static
 from eqprep.render.math import render_markdown
 from eqprep.tui.screens.dialogs import ConfirmScreen
 from eqprep.tui.screens.exam import ExamReportScreen
+from eqprep.tui.widgets.code import CodeBlock
 from eqprep.tui.widgets.question import QuestionView
 from eqprep.tui.widgets.set_view import SetView
 from tests.test_sets import CODE_SET, COMBINATION_SET
@@ -88,7 +89,7 @@ async def test_three_set_mock_exam_and_review(tmp_path: Path) -> None:
                 shown = render_markdown(item.question.group.passage.strip())  # type: ignore[union-attr]
                 assert view.query_one(".passage", Markdown).source == shown
             if item.question.group.code:  # type: ignore[union-attr]
-                assert "(あ)" in str(view.query_one(".set-code", Static).render())
+                assert "(あ)" in str(view.query_one(".set-code", CodeBlock).render())
             # every 小問 right except the last one, which stays blank
             if index < SET_QUESTIONS - 1:
                 await pilot.press(*answer_keys(item, True))
@@ -122,7 +123,7 @@ async def test_set_question_in_a_drill_shows_the_material(tmp_path: Path) -> Non
         quiz = await open_quiz(pilot, "set-relu-back")
         view = quiz.query_one(SetView)
         assert view.current == 1 and view.numbers == [1, 2]
-        code = str(view.query_one(".set-code", Static).render())
+        code = str(view.query_one(".set-code", CodeBlock).render())
         assert "self.mask = (あ)" in code and "dout[self.mask] = (い)" in code
         assert "x <= 0" not in code, "the other 小問's key is not shown"
 

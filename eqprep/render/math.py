@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
@@ -148,6 +149,40 @@ def math_spans(markdown: str) -> list[str]:
     return display + INLINE_RE.findall(rest)
 
 
+_CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uff00-\uffef"
+# Bold with a space between it and Japanese text on either side (`**誤っているもの** を選べ`): writers add the space
+# because Markdown ignores `**` between punctuation and a letter, but on screen it reads as a stray gap.
+_SPACED_BOLD_RE = re.compile(rf"(?P<pre>(?<=[{_CJK}]) )?\*\*(?P<inner>[^*\s](?:[^*\n]*?[^*\s])?)\*\*(?P<post> (?=[{_CJK}]))?")
+
+
+def _punctuation(char: str) -> bool:
+    """Markdown's punctuation (ASCII punctuation or a Unicode P* character), which decides where `**` counts."""
+    return char in string.punctuation or unicodedata.category(char).startswith("P")
+
+
+def tighten_bold(text: str, always: bool = False) -> str:
+    """Drop the space between Japanese bold text and the Japanese around it, where the bold still parses without
+    it (`always`: also next to 「」 and the like, for text whose markup is removed anyway). The space between
+    Latin and Japanese (`**ReLU** と`) is kept, as the content writes it everywhere."""
+    japanese = re.compile(f"[{_CJK}]")
+
+    def joins(char: str) -> bool:
+        return bool(japanese.match(char)) and (always or not _punctuation(char))
+
+    def tighten(match: re.Match[str]) -> str:
+        inner, before, after = match.group("inner"), "", ""
+        if not always:  # `**「A」**` needs its spaces to parse; `「**A**」` looks the same and does not
+            while len(inner) > 1 and japanese.match(inner[0]) and _punctuation(inner[0]):
+                before, inner = before + inner[0], inner[1:]
+            while len(inner) > 1 and japanese.match(inner[-1]) and _punctuation(inner[-1]):
+                after, inner = inner[-1] + after, inner[:-1]
+        pre = "" if joins((before or inner)[0]) or before else (match.group("pre") or "")
+        post = "" if joins((after or inner)[-1]) or after else (match.group("post") or "")
+        return f"{pre}{before}**{inner}**{after}{post}"
+
+    return _SPACED_BOLD_RE.sub(tighten, text)
+
+
 def render_markdown(markdown: str) -> str:
     """Replace `$$..$$` with an indented display line and `$..$` with inline Unicode math (no-break spaces, input capped)."""
     if len(markdown) > MAX_RENDER_CHARS:
@@ -158,7 +193,7 @@ def render_markdown(markdown: str) -> str:
         lines = [render_math(part) for part in re.split(r"\\\\", flat) if part.strip()]
         return "\n\n" + "\n".join(f"    {line}" for line in lines) + "\n\n"
 
-    text = _JOIN_RE.sub("", markdown)  # a line break inside Japanese prose is not a space
+    text = tighten_bold(_JOIN_RE.sub("", markdown))  # a line break inside Japanese prose is not a space
     text = DISPLAY_RE.sub(display, text)
     text = INLINE_RE.sub(lambda m: render_math(m.group(1)).replace(" ", NBSP), text)
     return text.replace(r"\$", "$")

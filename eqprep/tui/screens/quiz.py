@@ -23,6 +23,7 @@ from eqprep.study.scheduling import RATING_NAMES
 from eqprep.study.service import Outcome
 from eqprep.tui.messages import OpenNote
 from eqprep.tui.widgets.feedback import Feedback
+from eqprep.tui.widgets.hanging import Hanging
 from eqprep.tui.widgets.question import CHOICE_KINDS, KIND_LABELS, SUBMIT_KEY, QuestionView
 from eqprep.tui.widgets.set_view import SetView
 
@@ -50,17 +51,17 @@ def rate_hint(intervals: dict[int, datetime] | None, now: datetime) -> str:
     return "自己評価: " + " / ".join(f"{r} {names[r]} ({until(due, now)})" for r, due in intervals.items())
 
 
-def miss_lines(answers: list[Answer], width: int = 70) -> list[str]:
-    """The session's misses: question, the correct answer and the start of the explanation, as plain text."""
-    lines = []
+def miss_rows(answers: list[Answer], width: int = 70) -> list[tuple[str, str]]:
+    """The session's misses as (number, text): question, the correct answer and the start of the explanation."""
+    rows = []
     for number, answer in enumerate(answers, 1):
         item = answer.item
-        lines.append(f"{number}. {cut(plain_text(item.prompt), width)}")
+        lines = [cut(plain_text(item.prompt), width)]
         if answer.verdict.expected_text:
-            lines.append(f"   正解: {cut(plain_text(answer.verdict.expected_text), width - 9)}")
-        lines.append(f"   解説: {cut(plain_text(item.explanation), width - 9)}")
-    return lines
-
+            lines.append(f"正解: {cut(plain_text(answer.verdict.expected_text), width - 6)}")
+        lines.append(f"解説: {cut(plain_text(item.explanation), width - 6)}")
+        rows.append((f"{number}. ", "\n".join(lines)))
+    return rows
 
 
 class Graded(Message):
@@ -120,10 +121,11 @@ class QuizScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "submit", "解答/次へ"),
+        Binding("enter", "finish", "戻る"),  # the same key on the summary, where there is nothing to answer
         Binding(SUBMIT_KEY, "submit_text", "解答を送信"),
         Binding("n", "next", "次へ", show=False),
         Binding("g", "open_note", "ノート"),
-        Binding("u", "undo", "取消", show=False),
+        Binding("u,ctrl+z", "undo", "取消", show=False),  # ctrl+z also from inside an answer field, where u is typed
         Binding("b", "bury", "明日へ", show=False),
         Binding("s", "suspend", "保留", show=False),
         Binding("r", "retry", "ミスを再挑戦"),  # shown only at the end, when there are misses (check_action)
@@ -169,13 +171,16 @@ class QuizScreen(Screen[None]):
             self.state = "done"
             self.refresh_bindings()
             self.query_one("#status", Static).update(f"{self.heading} ─ 終了")
-            text = summary_text(self.review.summary())
+            await body.mount(Static(summary_text(self.review.summary()), id="summary", markup=False))
             if self.misses:
-                text += f"\n\n間違えた問題 ({len(self.misses)} 問):\n" + "\n".join(miss_lines(self.misses))
-                text += "\n\nr: 間違えた問題をもう一度   u: 解答を新しい順に取り消す   Esc / Enter: 戻る"
+                await body.mount_all([
+                    Static(f"間違えた問題 ({len(self.misses)} 問):", classes="misses-title", markup=False),
+                    *(Hanging(head, text, classes="miss") for head, text in miss_rows(self.misses)),
+                    Static("r: 間違えた問題をもう一度   u: 解答を新しい順に取り消す   Esc / Enter: 戻る",
+                           classes="hint", markup=False),
+                ])
             else:
-                text += "\n\nEsc / Enter: 戻る"
-            await body.mount(Static(text, id="summary", markup=False))
+                await body.mount(Static("Esc / Enter: 戻る", classes="hint", markup=False))
             body.focus()
             return
         question = self.item.question
@@ -212,8 +217,10 @@ class QuizScreen(Screen[None]):
             self.submit()
         elif self.state == "graded":
             await self.action_next()
-        elif self.state == "done":
-            self.action_leave()
+
+    def action_finish(self) -> None:
+        """Enter on the summary: back to where the quiz was opened from."""
+        self.action_leave()
 
     def submit(self) -> None:
         """Grade the current answer in a worker (SymPy checks and the database write must not block the UI)."""
@@ -406,11 +413,15 @@ class QuizScreen(Screen[None]):
                 target.update(message.text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Dim 'ノート' in the footer (and keep 'g' from running) until the question is answered."""
-        if action == "open_note" and self.state in ("answering", "grading"):
-            return None
+        """Which keys the footer offers: 'ノート' dimmed until the question is answered, Enter as 戻る on the
+        summary, ctrl+s only while writing a multi-line answer, r only when there are misses to retry."""
+        done = self.state == "done"
+        if action == "open_note":
+            return None if self.state in ("answering", "grading") else not done
         if action == "retry":
-            return self.state == "done" and bool(self.misses)
+            return done and bool(self.misses)
+        if action == "finish" or (action == "submit" and done):
+            return action == "finish" and done
         if action in ("submit", "submit_text"):  # a multi-line answer: Enter breaks the line, ctrl+s sends it
             writing = self.state == "answering" and self.item is not None and self.item.question.kind in MULTILINE_KINDS
             return writing if action == "submit_text" else not writing

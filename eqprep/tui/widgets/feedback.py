@@ -7,6 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import Markdown, Static
 
 from eqprep.quiz import Item, Verdict
+from eqprep.tui.widgets.hanging import Hanging
 
 STATUS_TITLES = {
     "correct": "◯ 正解",
@@ -30,11 +31,11 @@ class Feedback(Vertical):
         """Verdict line, message, expected answer, explanation, derivation placeholder (filled by a worker)."""
         title = STATUS_TITLES.get(self.verdict.status, self.verdict.status)
         yield Static(title, classes="verdict", markup=False)
-        if self.verdict.message and self.verdict.status != "correct":
+        if self.verdict.message and self.verdict.status != "correct" and self.verdict.message not in title:
             yield Static(self.verdict.message, classes="message", markup=False)
         if self.verdict.expected_text:
             label = "模範解答" if self.verdict.status == "self" else "正解"
-            yield Static(f"{label}: {self.verdict.expected_text}", classes="expected", markup=False)
+            yield Hanging(f"{label}: ", self.verdict.expected_text, classes="expected")
         yield Markdown("**解説** " + self.item.explanation_text, classes="explanation", open_links=False)
         if self.item.question.derivation:
             yield Static("導出を SymPy で検証中…", classes="derivation", markup=False)

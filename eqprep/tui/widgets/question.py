@@ -11,6 +11,8 @@ from textual.widgets import Input, Markdown, Static, TextArea
 from eqprep.bank.model import ChoiceQuestion, ExpressionQuestion, NumericQuestion, ParametricQuestion
 from eqprep.quiz import MULTILINE_KINDS, Item
 from eqprep.render.math import render_markdown
+from eqprep.tui.widgets.code import CodeBlock
+from eqprep.tui.widgets.hanging import Hanging
 
 KIND_LABELS = {
     "choice": "選択問題",
@@ -59,28 +61,27 @@ def live_feedback(item: Item, text: str) -> tuple[bool, str]:
     return True, ""
 
 
-class ChoiceRow(Static):
+class ChoiceRow(Hanging):
     """One numbered option; code options are syntax-highlighted. The mark shows the choice without colour:
-    `[x]`/`[ ]` where several answers may be chosen, `▶` on the chosen one otherwise."""
+    `[x]`/`[ ]` where several answers may be chosen, `▶` on the chosen one otherwise. A long option wraps under
+    its text, not under its number."""
 
     def __init__(self, number: int, text: str, code: bool, multiple: bool = False) -> None:
-        self.body = highlight(text, language="python") if code else Content(render_markdown(text))
         self.number = number
         self.multiple = multiple
-        super().__init__(self.label(False), markup=False, classes="choice")
+        body = highlight(text, language="python") if code else Content(render_markdown(text))
+        super().__init__(self.mark_text(False), body, classes="choice")
 
-    def label(self, chosen: bool) -> Content:
-        """Mark, number and option text."""
+    def mark_text(self, chosen: bool) -> str:
+        """Mark and number."""
         if self.multiple:
-            mark = "[x] " if chosen else "[ ] "
-        else:
-            mark = "▶ " if chosen else "  "
-        return Content(f"{mark}{self.number}. ") + self.body
+            return f"{'[x]' if chosen else '[ ]'} {self.number}. "
+        return f"{'▶' if chosen else ' '} {self.number}. "
 
     def mark(self, chosen: bool) -> None:
         """Show whether this option is chosen (class for colour, mark for monochrome terminals)."""
         self.set_class(chosen, "-selected")
-        self.update(self.label(chosen))
+        self.set_head(self.mark_text(chosen))
 
 
 class QuestionView(Vertical):
@@ -100,10 +101,10 @@ class QuestionView(Vertical):
         if self.item.passage and self.show_material:
             yield Markdown(render_markdown(self.item.passage), classes="passage", open_links=False)
         if self.item.code and self.show_material and self.item.question.group:
-            yield Static(highlight(self.item.code, language="python"), classes="code", markup=False)
+            yield CodeBlock(self.item.code)
         yield Markdown(self.item.prompt_text, classes="prompt", open_links=False)
         if self.item.code and not self.item.question.group:
-            yield Static(highlight(self.item.code, language="python"), classes="code", markup=False)
+            yield CodeBlock(self.item.code)
         if self.kind in CHOICE_KINDS:
             hint = "正解をすべて選んでください (番号キーで切替)" if self.multiple else self.choice_hint
             yield Static(hint, classes="hint", markup=False)

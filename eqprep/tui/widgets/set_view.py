@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.highlight import highlight
 from textual.widgets import Markdown, Static
 
 from eqprep.bank.model import QuestionSet
 from eqprep.render.math import render_markdown
+from eqprep.tui.widgets.code import CodeBlock
 from eqprep.tui.widgets.question import QuestionView
 
 
@@ -69,6 +69,6 @@ class SetView(Vertical):
         if self.qset.passage.strip():
             yield Markdown(render_markdown(self.qset.passage.strip()), classes="passage", open_links=False)
         if self.qset.code.strip():
-            yield Static(highlight(self.qset.display_code, language="python"), classes="set-code", markup=False)
+            yield CodeBlock(self.qset.display_code, classes="set-code")
         yield Static("─" * 20 + f" 問{self.numbers[self.current]}", classes="set-rule", markup=False)
         yield self.question
