@@ -339,3 +339,21 @@ async def test_held_screen_lists_and_restores_suspended_and_buried(tmp_path: Pat
         await until(pilot, lambda: held.option_count == 0)
         assert study.set_aside() == [] and study.store.card("act-softmax-code") is None
         assert "ありません" in str(app.screen.query_one("#held-count", Static).render())
+
+
+async def test_a_digit_typed_just_before_pagedown_answers_the_question_it_was_typed_on(tmp_path: Path) -> None:
+    """Keys arriving together (fast typing, a paste): 2 then PageDown selects 2 on this question, then moves on.
+    Before, PageDown (a priority binding) overtook the digit, which then answered the next question."""
+    from textual import events
+
+    from tests.tui_support import start_exam
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        exam = await start_exam(pilot, 3)
+        for key in ("2", "pagedown"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert exam.index == 1
+        assert exam.answers[0] == "2" and exam.answers[1] == ""

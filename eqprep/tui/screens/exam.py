@@ -24,7 +24,7 @@ from eqprep.study.present import MARKS, exam_report_text, skip_text
 from eqprep.tui.messages import Ask, OpenNote, ShowScreen
 from eqprep.tui.screens.dialogs import ConfirmScreen
 from eqprep.tui.widgets.feedback import Feedback
-from eqprep.tui.widgets.question import KIND_LABELS, QuestionView, live_feedback
+from eqprep.tui.widgets.question import CHOICE_KINDS, KIND_LABELS, QuestionView, live_feedback
 from eqprep.tui.widgets.set_view import SetView
 
 if TYPE_CHECKING:
@@ -120,7 +120,9 @@ class ExamScreen(Screen[None]):
         Binding("ctrl+g", "submit", "提出", priority=True),
         Binding("enter", "move(1)", show=False),
         Binding("escape", "abandon", "中断"),
-        *[Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)],
+        # Priority like the moves: a digit typed just before pagedown must not be overtaken by it and land on the
+        # next question. check_action lets digits through to a text field when the question has one.
+        *[Binding(str(n), f"digit({n})", show=False, priority=True) for n in range(1, 10)],
     ]
 
     def __init__(self, session: Session, exam: ExamSession) -> None:
@@ -233,6 +235,12 @@ class ExamScreen(Screen[None]):
         """Next / previous question (wraps around)."""
         if not self.closed:
             await self.show((self.index + step) % len(self.items))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Digits pick options only on a choice question; elsewhere they are typed into the answer field."""
+        if action == "digit":
+            return self.items[self.index].question.kind in CHOICE_KINDS
+        return True
 
     def action_digit(self, number: int) -> None:
         """Pick an option."""
