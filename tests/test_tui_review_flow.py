@@ -188,7 +188,8 @@ async def test_exam_review_lists_answers_filters_and_opens_a_question(tmp_path: 
         answer = app.screen
         assert isinstance(answer, ExamAnswerScreen)
         texts = "\n".join(str(s.render()) for s in answer.query(Static))
-        assert "あなたの解答: (未解答)" in texts and "正解" in texts and "解説" in texts
+        assert answer.query_one(".expected", Hanging).label() == "あなたの解答: (未解答)"
+        assert "正解" in texts and "解説" in texts
         feedback = [str(s.render()) for s in answer.query_one(Feedback).query(Static)]
         assert sum("未解答" in line for line in feedback) == 1, "the verdict says 未解答 once, not again as a message"
         await pilot.press("q")
@@ -357,3 +358,21 @@ async def test_a_digit_typed_just_before_pagedown_answers_the_question_it_was_ty
         await settle(pilot)
         assert exam.index == 1
         assert exam.answers[0] == "2" and exam.answers[1] == ""
+
+
+async def test_exam_review_echoes_a_wrong_choice_once(tmp_path: Path) -> None:
+    """A wrong choice is named once on the review screen (in the verdict), not again on a line of its own."""
+    from eqprep.tui.screens.exam import ExamAnswerScreen, ExamReportScreen
+    from tests.tui_support import start_exam
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        exam = await start_exam(pilot, 2)
+        await pilot.press(*answer_keys(exam.items[0], False))
+        await pilot.press("ctrl+g", "y")
+        await until(pilot, lambda: isinstance(app.screen, ExamReportScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ExamAnswerScreen))
+        texts = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        assert texts.count("あなたの解答") == 1

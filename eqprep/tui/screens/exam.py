@@ -24,6 +24,7 @@ from eqprep.study.present import MARKS, exam_report_text, skip_text
 from eqprep.tui.messages import Ask, OpenNote, ShowScreen
 from eqprep.tui.screens.dialogs import ConfirmScreen
 from eqprep.tui.widgets.feedback import Feedback
+from eqprep.tui.widgets.hanging import Hanging
 from eqprep.tui.widgets.question import CHOICE_KINDS, KIND_LABELS, QuestionView, live_feedback
 from eqprep.tui.widgets.set_view import SetView
 
@@ -423,7 +424,8 @@ class ExamAnswerScreen(Screen[None]):
         with VerticalScroll(id="body"):
             view = QuestionView(self.item, choice_hint="", id="question")
             yield view
-            yield Static(f"あなたの解答: {self.shown_answer()}", classes="expected", markup=False)
+            if "あなたの解答" not in self.verdict.message:  # choice feedback already echoes it
+                yield Hanging("あなたの解答: ", self.shown_answer(), classes="expected")
             yield Feedback(self.item, self.verdict, "q: この問題をもう一度解く   g: ノート   Esc: 一覧へ")
         yield Footer()
 
