@@ -85,9 +85,13 @@ def test_clean_tree_returns_a_clean_tree_as_it_is_and_rebuilds_only_a_dirty_one(
     ("次の **「A」** を選べ", "次の「**A**」を選べ", "次の「A」を選べ"),
     ("**ReLU** と **sigmoid**", "**ReLU** と **sigmoid**", "ReLU と sigmoid"),
     ("層の **出力 y** を", "層の**出力 y** を", "層の出力 y を"),
+    ("[勾配降下法](note:gd) には、誤差", "[勾配降下法](note:gd)には、誤差", "勾配降下法には、誤差"),
+    ("なので、\n[勾配降下法](note:gd) で", "なので、[勾配降下法](note:gd)で", "なので、勾配降下法で"),
+    ("see [ReLU](note:act) と", "see [ReLU](note:act) と", "see ReLU と"),
 ])
 def test_bold_next_to_japanese_has_no_stray_space(source: str, shown: str, plain: str) -> None:
-    """`**誤っているもの** を` loses the gap (the bold still parses as bold); Latin next to Japanese keeps its space."""
+    """`**誤っているもの** を` and `[勾配降下法](note:…) には` lose the gap (the bold still parses as bold); Latin next to
+    Japanese keeps its space, and a line break before a Japanese link is not a space either."""
     from markdown_it import MarkdownIt
 
     assert render_markdown(source) == shown

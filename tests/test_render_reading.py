@@ -65,7 +65,7 @@ def test_plain_text_drops_markdown_latex_placeholders_and_blanks() -> None:
     """Links keep their label, maths becomes Unicode, template fields become □, code blanks a visible gap."""
     text = plain_text("[出力層](note:output-layer) の **σ** は $$ \\sigma(u) = \\frac{1}{1+e^{-u}} $$ で、"
                       "形は ({N}, {C}, {H}) と `x[{blank}]`、u = {u:.1f}", ("N", "C", "H"))
-    assert "出力層 の σ は σ(u)" in text and "1/(1+e⁻ᵘ)" in text.replace(NBSP, " ")
+    assert "出力層の σ は σ(u)" in text and "1/(1+e⁻ᵘ)" in text.replace(NBSP, " ")
     assert "(□, □, □)" in text and "x[＿＿]" in text and "u = □" in text
     for raw in ("](", "$", "\\", "**", "`", "{"):
         assert raw not in text

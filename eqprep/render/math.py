@@ -138,7 +138,8 @@ def leftover_macros(latex: str) -> list[str]:
 # The Markdown math delimiters, for every place that reads content math (renderer, search text, Anki export):
 # `$$...$$` display math and `$...$` inline math; an escaped `\$` is a dollar sign, not a delimiter.
 DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
-_JOIN_RE = re.compile(r"(?<=[\u3001\u3002\u3040-\u30ff\u4e00-\u9fff）」])\n(?=[\u3040-\u30ff\u4e00-\u9fff「（])")
+_JOIN_RE = re.compile(r"(?<=[\u3001\u3002\u3040-\u30ff\u4e00-\u9fff）」])\n"
+                      r"(?=[\u3040-\u30ff\u4e00-\u9fff「（]|(?:\[|\*\*)[\u3040-\u30ff\u4e00-\u9fff「])")
 INLINE_RE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$(?!\$)", re.S)
 
 
@@ -155,15 +156,18 @@ _CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uff00-\uffef"
 _SPACED_BOLD_RE = re.compile(rf"(?P<pre>(?<=[{_CJK}]) )?\*\*(?P<inner>[^*\s](?:[^*\n]*?[^*\s])?)\*\*(?P<post> (?=[{_CJK}]))?")
 
 
+_SPACED_LINK_RE = re.compile(rf"(?P<pre>(?<=[{_CJK}]) )?\[(?P<label>[^\]\n]+)\]\((?P<target>[^)\s]+)\)(?P<post> (?=[{_CJK}]))?")
+
+
 def _punctuation(char: str) -> bool:
     """Markdown's punctuation (ASCII punctuation or a Unicode P* character), which decides where `**` counts."""
     return char in string.punctuation or unicodedata.category(char).startswith("P")
 
 
-def tighten_bold(text: str, always: bool = False) -> str:
-    """Drop the space between Japanese bold text and the Japanese around it, where the bold still parses without
-    it (`always`: also next to 「」 and the like, for text whose markup is removed anyway). The space between
-    Latin and Japanese (`**ReLU** と`) is kept, as the content writes it everywhere."""
+def tighten_japanese(text: str, always: bool = False) -> str:
+    """Drop the space between Japanese bold text or a link with a Japanese label and the Japanese around it, where
+    the bold still parses without it (`always`: also next to 「」 and the like, for text whose markup is removed
+    anyway). The space between Latin and Japanese (`**ReLU** と`) is kept, as the content writes it everywhere."""
     japanese = re.compile(f"[{_CJK}]")
 
     def joins(char: str) -> bool:
@@ -180,7 +184,13 @@ def tighten_bold(text: str, always: bool = False) -> str:
         post = "" if joins((after or inner)[-1]) or after else (match.group("post") or "")
         return f"{pre}{before}**{inner}**{after}{post}"
 
-    return _SPACED_BOLD_RE.sub(tighten, text)
+    def tighten_link(match: re.Match[str]) -> str:
+        label = match.group("label")
+        pre = "" if japanese.match(label[0]) else (match.group("pre") or "")
+        post = "" if japanese.match(label[-1]) else (match.group("post") or "")
+        return f"{pre}[{label}]({match.group('target')}){post}"
+
+    return _SPACED_LINK_RE.sub(tighten_link, _SPACED_BOLD_RE.sub(tighten, text))
 
 
 def render_markdown(markdown: str) -> str:
@@ -193,7 +203,7 @@ def render_markdown(markdown: str) -> str:
         lines = [render_math(part) for part in re.split(r"\\\\", flat) if part.strip()]
         return "\n\n" + "\n".join(f"    {line}" for line in lines) + "\n\n"
 
-    text = tighten_bold(_JOIN_RE.sub("", markdown))  # a line break inside Japanese prose is not a space
+    text = tighten_japanese(_JOIN_RE.sub("", markdown))  # a line break inside Japanese prose is not a space
     text = DISPLAY_RE.sub(display, text)
     text = INLINE_RE.sub(lambda m: render_math(m.group(1)).replace(" ", NBSP), text)
     return text.replace(r"\$", "$")

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from rich.cells import cell_len
 
-from eqprep.render.math import DISPLAY_RE, NBSP, render_markdown, tighten_bold
+from eqprep.render.math import DISPLAY_RE, NBSP, render_markdown, tighten_japanese
 from eqprep.render.wrap import allowed, break_points, japanese
 
 LINK_LABEL_RE = re.compile(r"\[([^\]]+)\]\([^)\s]*\)")  # any Markdown link: group 1 is the label to keep
@@ -23,7 +23,7 @@ FIELD = "□"  # a number that changes on every attempt
 def plain_text(markdown: str, placeholders: tuple[str, ...] = (), blank: str = "＿＿") -> str:
     """One line of readable text: maths as Unicode (no-break spaces inside), link labels kept, markup gone,
     template fields shown as □."""
-    text = CODE_FENCE_RE.sub(lambda m: " " + " ".join(m.group(1).split()) + " ", tighten_bold(markdown, always=True))
+    text = CODE_FENCE_RE.sub(lambda m: " " + " ".join(m.group(1).split()) + " ", tighten_japanese(markdown, always=True))
     text = text.replace(_BLANK, blank)
     text = DISPLAY_RE.sub(lambda m: " $" + " ".join(m.group(1).split()) + "$ ", text)  # one line, unsplittable
     text = _FORMAT_RE.sub(FIELD, text)
