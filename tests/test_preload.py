@@ -172,3 +172,22 @@ def test_load_is_what_the_child_computes(tmp_path: Path) -> None:
     result = load(lambda: open_config_study(_config(tmp_path)))
     assert isinstance(result, Loaded) and result.stats.answers == 0
     assert result.stats.questions == len(result.bank.questions) > 0
+
+
+def test_the_child_prints_nothing_to_the_terminal(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """Whatever the child writes to stdout or stderr (a warning, say) goes nowhere, not into the TUI."""
+    import sys
+    import warnings
+
+    def noisy() -> Study:
+        print("stdout from the child")
+        print("stderr from the child", file=sys.stderr)
+        warnings.warn("a warning in the child", stacklevel=1)
+        return open_config_study(_config(tmp_path))
+
+    preload = start_preload(noisy, lambda loaded: "glance")
+    assert preload is not None
+    _ready(preload)
+    assert preload.glance() == "glance" and isinstance(preload.wait(), Loaded)
+    out, err = capfd.readouterr()
+    assert "child" not in out + err

@@ -36,7 +36,8 @@ from eqprep.study import (
     import_json,
 )
 from eqprep.study.exam import area_weights, quotas
-from eqprep.study.stats import Day, LeechRow, Retention
+from eqprep.study.service import Leech
+from eqprep.study.stats import Day, Retention
 
 T0 = datetime(2026, 4, 1, 10, 0, tzinfo=timezone.utc)
 AREA_TAGS = {"応用数学": "1-2-1", "機械学習": "2-2-1", "深層学習": "3-1-1", "開発環境": "5-1-2"}
@@ -218,7 +219,7 @@ def test_leeches_listed_at_threshold(study: Study) -> None:
     study.clock.now = state.card.due  # type: ignore[attr-defined]
     assert answer(study, "3-1-1-q0", "7").leech
     assert [(x.question_id, x.lapses) for x in study.leeches()] == [("3-1-1-q0", 1)]
-    assert compute_stats(study).leeches == [LeechRow("3-1-1-q0", lapses=1, reps=state.reps + 1)]
+    assert compute_stats(study).leeches == [Leech("3-1-1-q0", lapses=1, reps=state.reps + 1)]
 
 
 def test_desired_retention_is_validated_and_persisted(study: Study, tmp_path: Path) -> None:

@@ -175,10 +175,21 @@ def load(open_study: Callable[[], Study]) -> Loaded | Failed:
         return Failed(error.message)
 
 
+def _silence() -> None:
+    """Point the child's stdout and stderr at /dev/null: a warning printed there would land in the middle of the
+    parent's full-screen TUI."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives until os._exit
+
+
 def _child(open_study: Callable[[], Study], glance: Callable[[Loaded], object], fd: int) -> NoReturn:
     """Load, send the glance and the result, and exit without the parent's exit handlers or buffer flushes."""
     code = 1
     try:
+        _silence()
         result = load(open_study)
         first = glance(result) if isinstance(result, Loaded) else result
         with open(fd, "wb", closefd=False) as pipe:

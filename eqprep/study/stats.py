@@ -15,7 +15,7 @@ from typing import Any
 from fsrs import State
 
 from eqprep.bank.model import AREAS, Bank, Question
-from eqprep.study.service import Study
+from eqprep.study.service import Leech, Study
 from eqprep.study.store import CardRow, QuestionTotals
 
 RETENTION_DAYS = 30
@@ -82,15 +82,6 @@ class Day:
 
 
 @dataclass(frozen=True)
-class LeechRow:
-    """A question the learner keeps forgetting."""
-
-    question_id: str
-    lapses: int
-    reps: int
-
-
-@dataclass(frozen=True)
 class ExamRow:
     """A finished mock exam: overall and per-area percentages."""
 
@@ -122,7 +113,7 @@ class Stats:
     readiness: list[Readiness]
     history: list[Day]
     days: list[Day]
-    leeches: list[LeechRow]
+    leeches: list[Leech]
     exams: list[ExamRow]
 
     @property
@@ -278,7 +269,7 @@ def compute_stats(study: Study) -> Stats:
         ],
         history=days[-HISTORY_DAYS:],
         days=days,
-        leeches=sorted((LeechRow(s.question_id, s.lapses, s.reps) for s in snapshot.cards.values()
+        leeches=sorted((Leech(s.question_id, s.lapses, s.reps) for s in snapshot.cards.values()
                         if s.lapses >= scheduler.leech_threshold), key=lambda x: (-x.lapses, x.question_id)),
         exams=exams,
     )
