@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from eqprep.study.preload import Failed, Loaded, Preload, load
+from eqprep.study.preload import Failed, Loaded, Preload, load, start_preload
+from eqprep.study.service import Study
 from eqprep.tui.app import EqprepApp
 from eqprep.tui.screens.home import HomeScreen
 from eqprep.tui.screens.notes import NotesScreen
@@ -117,3 +118,30 @@ async def test_a_real_child_fills_home(tmp_path: Path) -> None:
         await settle(pilot)
         assert app.session is not None and isinstance(app.glance, HomeSummary)
         assert f"学習済み 0 / {app.glance.questions} 問" in _summary(app)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the preload needs os.fork")
+async def test_quitting_while_loading_stops_the_child(tmp_path: Path) -> None:
+    """ctrl+q before the data is in: the child is killed and collected, so quitting does not wait for the load."""
+    import time
+
+    config = _config(tmp_path)
+    never = threading.Event()
+
+    def blocked() -> Study:
+        never.wait()
+        return open_config_study(config)
+
+    preload = start_preload(blocked, lambda loaded: None)
+    assert preload is not None
+    app = EqprepApp(config, warm_up=False, preload=preload)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.loading
+        await pilot.press("ctrl+q")
+    assert preload.cancelled
+    for _ in range(400):  # the reader thread collects the killed child; wait for that state, not for a time
+        if preload.fd is None:
+            break
+        time.sleep(0.05)
+    assert preload.fd is None and app.session is None

@@ -234,6 +234,14 @@ class EqprepApp(App[int]):
         if self.warm_up and self.session is not None:
             self.call_after_refresh(self.warm_sympy)
 
+    def on_unmount(self) -> None:
+        """Quitting while the preload still loads: stop the child and release the reader thread at once (Python
+        waits for worker threads before the process ends, and a locked database could keep the child for seconds)."""
+        if self.preload is not None and self.loading:
+            self.preload.cancel()
+        self.home_shown.set()
+        self.glance_drawn.set()
+
     @work(thread=True, exit_on_error=False, group="warm")
     def warm_sympy(self) -> None:
         """Start the SymPy checker process now so the first formula answer is graded quickly."""
@@ -333,8 +341,6 @@ def run_app(config: Config, preload: Preload | None = None) -> int:
     """Entry point used by `eqprep` without a subcommand (`preload` was forked before Textual was imported)."""
     app = EqprepApp(config, preload=preload)
     result = app.run()
-    if preload is not None:  # quit before loading finished: stop the child
-        preload.cancel()
     if app.warm_up and app.session is not None:  # warm-up was scheduled: stop the SymPy child
         from eqprep.maths.sandbox import shared_worker
 
