@@ -59,3 +59,19 @@ async def test_question_built_in_code_renders_without_control_characters(tmp_pat
         await settle(pilot)
         shown = _screen_text(app)
         assert "解説の本文" in shown and not any(c in shown for c in CONTROLS)
+
+
+async def test_a_notification_renders_without_control_characters(tmp_path: Path) -> None:
+    """Pop-ups carry text from outside too (an imported file's name, a setting's value): the same filter cleans them."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:  # run_test turns pop-ups off by default
+        await wait_loaded(pilot)
+        app.notify(f"読み込めない設定{HOSTILE}です", title=f"設定{HOSTILE}", markup=False)
+        shown = ""
+        for _ in range(200):  # the rack mounts the pop-up a little later: wait until it is drawn, not for a time
+            await pilot.pause()
+            shown = _screen_text(app)
+            if "読み込めない" in shown:
+                break
+        assert "読み込めない" in shown, "the pop-up is on screen"
+        assert not any(c in shown for c in CONTROLS), repr(shown[-300:])
