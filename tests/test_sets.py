@@ -311,3 +311,47 @@ def test_key_length_rank_and_the_drop_extremes_guess() -> None:
     assert drop_extremes_score(question("ab", "abcdef", "abcd", "abc")) == 0.0
     assert key_length_rank(question("ab", "cd", "ef", "gh")) == "equal"
     assert drop_extremes_score(question("ab", "cd", "ef", "gh")) == 0.25
+
+
+CODE_COMBINATION_SET = CODE_SET.split("[[set.question]]")[0] + '''
+[[set.question]]
+id = "set-relu-combo"
+kind = "combination"
+prompt = "(あ)(い) に入るコードの組み合わせを選べ。"
+blanks = ["あ", "い"]
+choices = [["(x <= 0)", "0"], ["(x > 0)", "0"], ["(x <= 0)", "1"], ["x", "-1"]]
+answer = ["(x <= 0)", "0"]
+explanation = "0 以下を 0 にするマスクで、そこには勾配が流れません。"
+'''
+
+
+def test_a_combination_can_fill_code_blanks_and_each_row_is_run(content_copy: Path) -> None:
+    """Rows of a combination 小問 over the listing's blanks are run like code options: the key passes, the rest
+    fail; the set's listing is checked with the key row's cells."""
+    _write_set(content_copy, CODE_COMBINATION_SET)
+    bank = load_bank(content_copy, use_cache=False)
+    combo = bank.questions["set-relu-combo"]
+    assert isinstance(combo, CombinationQuestion) and combo.group is bank.sets["set-relu"]
+    assert "self.mask = {あ}" in combo.template and "dout[self.mask] = {い}" in combo.template
+    assert validate(bank, trust=True) == []
+    item = make_item(combo, seed=1)
+    assert grade(item, str(item.choices.index("(あ) (x <= 0)\u3000(い) 0") + 1)).correct
+
+
+def test_a_code_combination_row_that_also_passes_or_a_failing_key_is_reported(content_copy: Path) -> None:
+    _write_set(content_copy, CODE_COMBINATION_SET.replace('["x", "-1"]', '["~(x > 0)", "0"]'))
+    messages = _messages(content_copy)
+    assert any("set-relu-combo" in m and "~(x > 0)" in m and "通ってしまいます" in m for m in messages)
+    _write_set(content_copy, CODE_COMBINATION_SET.replace('answer = ["(x <= 0)", "0"]', 'answer = ["(x > 0)", "0"]'))
+    messages = _messages(content_copy)
+    assert any("set-relu-combo" in m and "正解の選択肢が check を通りません" in m for m in messages)
+
+
+def test_every_code_blank_has_exactly_one_owner_also_with_combinations(content_copy: Path) -> None:
+    """A blank filled by both a code_choice and a combination is an error, as is a combination over a PyTorch set."""
+    both = CODE_SET + CODE_COMBINATION_SET.split("[[set.question]]", 1)[1].join(["[[set.question]]", ""])
+    _write_set(content_copy, both)
+    messages = _messages(content_copy)
+    assert any("code の空欄 (あ) を埋める小問は 1 つにしてください (2 個)" in m for m in messages)
+    _write_set(content_copy, CODE_COMBINATION_SET.replace('passage = "ReLU', 'framework = "pytorch"\npassage = "ReLU'))
+    assert any("NumPy の大問で使えます" in m for m in _messages(content_copy))

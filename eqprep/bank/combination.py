@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from eqprep.bank.formula import FormulaError, evaluate
-from eqprep.bank.model import BlankCheck, CombinationQuestion, combination_text, within
+from eqprep.bank.model import BlankCheck, CombinationQuestion, combination_text, fill_labels, within
 
 HOWS = ("value", "expr", "shape")
 LABEL_RE = re.compile(r"^[\u3041-\u3093]$")
@@ -35,6 +35,7 @@ def build_combination(common: dict[str, Any], raw: dict[str, Any]) -> Combinatio
     if not isinstance(answer, list) or tuple(answer) not in rows:
         raise ValueError("combination の answer は choices のどれか 1 行と同じリストにしてください")
     shown = tuple(combination_text(tuple(blanks), row) for row in rows)
+    template, setup, check = _program(raw, tuple(blanks))
     return CombinationQuestion(
         **common,
         choices=shown,
@@ -44,7 +45,26 @@ def build_combination(common: dict[str, Any], raw: dict[str, Any]) -> Combinatio
         rows=rows,
         answer_row=tuple(answer),
         verify=_verify_specs(raw.get("verify", {}), tuple(blanks), len(rows)),
+        template=template,
+        setup=setup,
+        check=check,
     )
+
+
+def _program(raw: dict[str, Any], blanks: tuple[str, ...]) -> tuple[str, str, str]:
+    """template, setup and check of a code combination (a 大問 fills them in from its code)."""
+    template, setup, check = (raw.get(key, "") for key in ("template", "setup", "check"))
+    if not all(isinstance(v, str) for v in (template, setup, check)):
+        raise ValueError("combination の template / setup / check は文字列にしてください")
+    if template and (any("{" + b + "}" not in template for b in blanks) or not check.strip()):
+        shown = "".join("{" + b + "}" for b in blanks)
+        raise ValueError(f"コードの組み合わせには、空欄 {shown} をすべて含む template と check が必要です")
+    return template, setup, check
+
+
+def row_program(q: CombinationQuestion, row: tuple[str, ...]) -> str:
+    """setup + the template with one row's cells in its blanks + check (a code combination's row, to run)."""
+    return "\n".join((q.setup, fill_labels(q.template, dict(zip(q.blanks, row, strict=True))), q.check))
 
 
 def _verify_specs(table: Any, blanks: tuple[str, ...], count: int) -> tuple[BlankCheck, ...]:

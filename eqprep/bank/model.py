@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal, get_args
@@ -185,6 +186,23 @@ class CombinationQuestion(ChoiceQuestion):
     rows: tuple[tuple[str, ...], ...] = ()
     answer_row: tuple[str, ...] = ()
     verify: tuple[BlankCheck, ...] = ()
+    template: str = ""  # code blanks: the program with {あ}, {い}... where a row's cells go (run with `check`)
+    setup: str = ""
+    check: str = ""
+
+
+def fill_labels(code: str, values: Mapping[str, str]) -> str:
+    """Put each label's text where `{label}` is, indenting extra lines like the blank's line."""
+
+    def replace(match: re.Match[str]) -> str:
+        label = match.group(1)
+        if label not in values:
+            return match.group(0)
+        start = code.rfind("\n", 0, match.start()) + 1
+        indent = re.match(r"[ \t]*", code[start:]).group(0)  # type: ignore[union-attr]
+        return values[label].replace("\n", "\n" + indent)
+
+    return CODE_BLANK_RE.sub(replace, code)
 
 
 def combination_text(blanks: tuple[str, ...], row: tuple[str, ...]) -> str:

@@ -13,12 +13,12 @@ if TYPE_CHECKING:
     from eqprep.bank.cache import ParseCache
 
 from eqprep.bank.model import (
-    CODE_BLANK_RE,
     Bank,
     CodeChoiceQuestion,
     CombinationQuestion,
     Problem,
     QuestionSet,
+    fill_labels,
 )
 
 MAX_QUESTIONS = 5
@@ -156,14 +156,27 @@ def _build_set(raw: Any, path: Path, line: int | None) -> QuestionSet:
 
 
 def _code_answers(questions: list[Any], qset: QuestionSet) -> dict[str, str]:
-    """The keyed option of each code_choice 小問, by the blank label it fills."""
+    """The key of each code blank, by label: a code_choice 小問's answer, or a cell of a code combination's
+    answer row."""
     answers = {}
     for sub in questions:
-        if isinstance(sub, dict) and sub.get("kind") == "code_choice" and "template" not in sub:
+        if not isinstance(sub, dict) or "template" in sub:
+            continue
+        if sub.get("kind") == "code_choice":
             label, answer = sub.get("blank"), sub.get("answer")
             if isinstance(label, str) and isinstance(answer, str):
                 answers[label] = answer
+        elif _code_combination(sub, qset):
+            answers.update(zip(sub["blanks"], sub["answer"], strict=False))
     return answers
+
+
+def _code_combination(sub: dict[str, Any], qset: QuestionSet) -> bool:
+    """A combination 小問 whose blanks are blanks of the set's code listing (run like code_choice options)."""
+    blanks = sub.get("blanks")
+    return (sub.get("kind") == "combination" and isinstance(blanks, list) and bool(blanks)
+            and all(b in qset.code_labels for b in blanks) and isinstance(sub.get("answer"), list)
+            and all(isinstance(cell, str) for cell in sub["answer"]))
 
 
 def _inherit(sub: Any, qset: QuestionSet, answers: Mapping[str, str]) -> dict[str, Any]:
@@ -176,40 +189,48 @@ def _inherit(sub: Any, qset: QuestionSet, answers: Mapping[str, str]) -> dict[st
     if filled.get("source") is None and qset.source:
         filled["source"] = qset.source
     if filled.get("kind") == "code_choice" and "template" not in sub:
-        label = sub.get("blank")
-        if not isinstance(label, str) or label not in qset.code_labels:
-            labels = " ".join(f"{{{x}}}" for x in qset.code_labels) or "なし"
-            raise ValueError(f"code_choice の blank '{label}' が大問の code にありません (code の空欄: {labels})")
-        for key in ("check", "setup"):
-            if key in sub:
-                raise ValueError(f"大問のコードを使う小問には {key} を書きません (大問の {key} を使います)")
-        missing = [x for x in qset.code_labels if x != label and x not in answers]
-        if missing:
-            raise ValueError(f"code の空欄 {missing} を埋める小問がありません (各空欄に code_choice の小問が 1 つ必要)")
-        filled["template"] = fill_labels(qset.code, {**answers, label: "{blank}"})
-        filled["check"] = qset.check
-        filled["setup"] = qset.setup
+        filled.update(_code_choice_program(sub, qset, answers))
+    elif "template" not in sub and _code_combination(sub, qset):
+        filled.update(_combination_program(sub, qset, answers))
     return filled
 
 
-def fill_labels(code: str, values: Mapping[str, str]) -> str:
-    """Put each label's text where `{label}` is, indenting extra lines like the blank's line."""
+def _code_choice_program(sub: dict[str, Any], qset: QuestionSet, answers: Mapping[str, str]) -> dict[str, str]:
+    """A code_choice 小問's program: the set's code with the other blanks keyed and its own as {blank}."""
+    label = sub.get("blank")
+    if not isinstance(label, str) or label not in qset.code_labels:
+        labels = " ".join(f"{{{x}}}" for x in qset.code_labels) or "なし"
+        raise ValueError(f"code_choice の blank '{label}' が大問の code にありません (code の空欄: {labels})")
+    for key in ("check", "setup"):
+        if key in sub:
+            raise ValueError(f"大問のコードを使う小問には {key} を書きません (大問の {key} を使います)")
+    missing = [x for x in qset.code_labels if x != label and x not in answers]
+    if missing:
+        raise ValueError(f"code の空欄 {missing} を埋める小問がありません (各空欄に code_choice の小問が 1 つ必要)")
+    return {"template": fill_labels(qset.code, {**answers, label: "{blank}"}), "check": qset.check, "setup": qset.setup}
 
-    def replace(match: re.Match[str]) -> str:
-        label = match.group(1)
-        if label not in values:
-            return match.group(0)
-        start = code.rfind("\n", 0, match.start()) + 1
-        indent = re.match(r"[ \t]*", code[start:]).group(0)  # type: ignore[union-attr]
-        return values[label].replace("\n", "\n" + indent)
 
-    return CODE_BLANK_RE.sub(replace, code)
+def _combination_program(sub: dict[str, Any], qset: QuestionSet, answers: Mapping[str, str]) -> dict[str, str]:
+    """A code combination's program: the set's code with the other blanks keyed and its own left as {あ}..."""
+    own = set(sub["blanks"])
+    if qset.framework not in ("", "numpy"):
+        raise ValueError("コードの空欄の組み合わせは NumPy の大問で使えます (framework の大問はまだ検証できません)")
+    missing = [x for x in qset.code_labels if x not in own and x not in answers]
+    if missing:
+        raise ValueError(f"code の空欄 {missing} を埋める小問がありません (各空欄に小問が 1 つ必要)")
+    template = fill_labels(qset.code, {k: v for k, v in answers.items() if k not in own})
+    return {"template": template, "check": qset.check, "setup": qset.setup}
 
 
 def _keys(qset: QuestionSet, bank: Bank) -> dict[str, str]:
     """The keyed option of each code 小問, by the blank it fills."""
-    questions = [bank.questions[q] for q in qset.question_ids]
-    return {q.blank: q.answer for q in questions if isinstance(q, CodeChoiceQuestion) and q.blank in qset.code_labels}
+    keys = {}
+    for q in (bank.questions[qid] for qid in qset.question_ids):
+        if isinstance(q, CodeChoiceQuestion) and q.blank in qset.code_labels:
+            keys[q.blank] = q.answer
+        elif isinstance(q, CombinationQuestion) and q.template:
+            keys.update(zip(q.blanks, q.answer_row, strict=True))
+    return keys
 
 
 def listing_program(qset: QuestionSet, bank: Bank) -> str | None:
@@ -244,11 +265,14 @@ def set_problems(bank: Bank, listing_failures: Mapping[str, str]) -> Iterator[Pr
 
 
 def _owner_messages(qset: QuestionSet, questions: list[Any]) -> Iterator[str]:
-    """Each blank of the set's code is filled by exactly one code 小問."""
+    """Each blank of the set's code is filled by exactly one code 小問 (a code_choice, or a code combination)."""
     owners: dict[str, int] = {}
     for q in questions:
         if isinstance(q, CodeChoiceQuestion) and q.template and qset.code and "{blank}" in q.template:
             owners[q.blank] = owners.get(q.blank, 0) + 1
+        elif isinstance(q, CombinationQuestion) and q.template:
+            for label in q.blanks:
+                owners[label] = owners.get(label, 0) + 1
     for label in qset.code_labels:
         if owners.get(label, 0) != 1:
             yield f"code の空欄 ({label}) を埋める小問は 1 つにしてください ({owners.get(label, 0)} 個)"

@@ -9,7 +9,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from eqprep.bank.codecheck import BATCH, CODE_LIMITS, PRELUDE, STATE, failure, option_messages, option_program
-from eqprep.bank.combination import check_combination
+from eqprep.bank.combination import check_combination, row_program
 from eqprep.bank.formula import FormulaError, evaluate, names_in
 from eqprep.bank.mistakes import check_mistakes
 from eqprep.bank.model import (
@@ -24,6 +24,7 @@ from eqprep.bank.model import (
     Problem,
     Question,
     SelfGradedQuestion,
+    combination_text,
     within,
 )
 from eqprep.bank.params import GeneratorError, instantiate, unsafe_placeholders
@@ -63,13 +64,16 @@ def validate(
     """
     trusted = is_bundled(bank) if trust is None else trust
     # framework (PyTorch) questions run in their own sandbox with the framework, see bank.framework
-    code_questions = [q for q in bank.questions.values() if isinstance(q, CodeChoiceQuestion) and not q.framework]
+    code_questions: list[CodeChoiceQuestion | CombinationQuestion] = [
+        q for q in bank.questions.values()
+        if (isinstance(q, CodeChoiceQuestion) or isinstance(q, CombinationQuestion) and q.template) and not q.framework
+    ]
     runs: dict[str, list[tuple[str, Future[Result]]]] = {}
     listings: dict[str, Future[Result]] = {}
     with Sandbox({"np": "numpy"}, CODE_LIMITS, prelude=PRELUDE, state=STATE) as box:
         if trusted:  # queued first, so the sandboxes work while SymPy re-verifies derivations here
-            options = [(q, o) for q in code_questions if q.answer in q.choices for o in q.choices]
-            programs = [(option_program(q.setup, q.template, o, q.check), f"<{q.id}>") for q, o in options]
+            options = [(q, o) for q in code_questions for o in _runnable(q)]
+            programs = [(_program(q, o), f"<{q.id}>") for q, o in options]
             listed = [(qset.id, program) for qset in bank.sets.values()
                       if (program := listing_program(qset, bank)) is not None]
             futures = box.map(programs + [(program, f"<{sid}>") for sid, program in listed], batch=BATCH)
@@ -158,6 +162,8 @@ def _question_messages(
     checker = _KIND_CHECKS.get(type(question))
     if checker:
         yield from checker(question)
+    if isinstance(question, CombinationQuestion) and question.template:
+        yield from _run_messages(combination_text(question.blanks, question.answer_row), runs)
     if isinstance(question, NumericQuestion | ExpressionQuestion):
         yield from check_mistakes(question)
 
@@ -268,12 +274,31 @@ def _check_code(q: CodeChoiceQuestion, runs: list[tuple[str, Future[Result]]] | 
         return
     if len(set(q.choices)) != len(q.choices):
         yield "選択肢に重複があります"
+    yield from _run_messages(q.answer, runs)
+
+
+def _run_messages(answer: str, runs: list[tuple[str, Future[Result]]] | None) -> Iterator[str]:
+    """The sandbox's verdict on every option (a code line, or a code combination's row as shown)."""
     for option, future in runs or ():
         result = future.result()
         if result.status in ("unavailable", "crashed") and not result.message.startswith(("終了コード", "シグナル")):
             yield f"コードを実行できませんでした: {result.message}"
             return
-        yield from option_messages(q.answer, option, result)
+        yield from option_messages(answer, option, result)
+
+
+def _runnable(q: CodeChoiceQuestion | CombinationQuestion) -> tuple[str, ...]:
+    """The options to run: a code_choice's lines (when its key is among them), a code combination's rows."""
+    if isinstance(q, CombinationQuestion):
+        return q.choices
+    return q.choices if q.answer in q.choices else ()
+
+
+def _program(q: CodeChoiceQuestion | CombinationQuestion, option: str) -> str:
+    """The program one option is judged by."""
+    if isinstance(q, CombinationQuestion):
+        return row_program(q, q.rows[q.choices.index(option)])
+    return option_program(q.setup, q.template, option, q.check)
 
 
 def _check_self(q: SelfGradedQuestion) -> Iterator[str]:
