@@ -208,3 +208,29 @@ async def test_footer_is_never_cut_at_80x24(tmp_path: Path, keys: tuple[str, ...
                 await settle(pilot)
         await settle(pilot)
         assert footer_fits(app) == []
+
+
+@pytest.mark.parametrize("keys", [("w",), ("slash",), ("m",), ("t",), ("e",)])
+async def test_input_placeholders_are_never_cut_at_80x24(tmp_path: Path, keys: tuple[str, ...]) -> None:
+    """Every text field's hint (placeholder) fits the field at 80x24, so no example is cut off mid-word."""
+    from rich.cells import cell_len
+    from textual.widgets import Input
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        fields = list(app.screen.query(Input))
+        assert fields, "the screen has text fields"
+        cut = [f.placeholder for f in fields if f.placeholder and cell_len(f.placeholder) > f.content_size.width]
+        if keys == ("m",):  # every demo has its own example settings
+            from eqprep.tui.demo_series import settings_hint
+            from eqprep.tui.screens.demos import DemosScreen
+
+            screen = app.screen
+            assert isinstance(screen, DemosScreen)
+            width = screen.query_one("#demo-settings", Input).content_size.width
+            cut += [hint for spec in screen.specs.values() if cell_len(hint := settings_hint(spec)) > width]
+        assert cut == []

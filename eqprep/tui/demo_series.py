@@ -50,9 +50,10 @@ def _example(setting: Any) -> str:
 
 
 def settings_hint(spec: DemoSpec) -> str:
-    """Placeholder for the settings line built from this demo's own first settings."""
-    shown = " ".join(f"{s.name}={_example(s)}" for s in spec.settings[:2])
-    return f"例: {shown} steps={max(1, spec.default_steps // 2)}、空欄なら既定値"
+    """Placeholder for the settings line: this demo's first setting and a step count (short enough for 80x24;
+    the status line says that an empty line runs the defaults)."""
+    first = f"{spec.settings[0].name}={_example(spec.settings[0])} " if spec.settings else ""
+    return f"例: {first}steps={max(1, spec.default_steps // 2)}"
 
 
 def settings_text(spec: DemoSpec) -> str:

@@ -178,7 +178,7 @@ class DemosScreen(Screen[None]):
         state = self.states[name]
         box.value = state.text
         box.placeholder = settings_hint(self.specs[name])
-        self.set_status("Enter / ctrl+r で実行、x で中止" + ("、p 再生/停止、s 1 エポック" if name == "playground"
+        self.set_status("Enter / ctrl+r で実行 (設定欄が空なら既定値)、x で中止" + ("、p 再生/停止、s 1 エポック" if name == "playground"
                                                             else ""))
         if state.result is not None:
             self.show_result(state.result)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 EXAMPLE = "(x + y)^2\n= x^2 + 2*x*y + y^2"
 HELP = ("1 行に 1 ステップ。2 行目からは '= ...' で続けます。ctrl+r で検査。"
         "微分は d/du f(u)、diff(f, u)、f'(u) と書けます。")
-NAMES_HINT = "↑ 変数と関数の欄は編集できます (Tab で移動、カンマ区切り)。"
+NAMES_HINT = "↑ 変数と関数の欄は編集できます (Tab で移動、カンマ区切り。sigmoid, exp などは組み込み)。"
 
 
 @dataclass
@@ -83,7 +83,7 @@ class WorkbenchScreen(Screen[None]):
             yield Static("変数", classes="label", markup=False)
             yield Input(value=draft.variables, placeholder="例: x, y, u", id="variables")
             yield Static("関数", classes="label", markup=False)
-            yield Input(value=draft.functions, placeholder="例: f, g (sigmoid, exp は組み込み)", id="functions")
+            yield Input(value=draft.functions, placeholder="例: f, g", id="functions")
         yield Static(NAMES_HINT, id="names-hint", classes="hint", markup=False)
         yield TextArea(draft.lines, id="lines", soft_wrap=True)
         with VerticalScroll(id="results-scroll"):
