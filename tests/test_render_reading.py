@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from eqprep.bank import load_bank
 from eqprep.bank.model import Bank
 from eqprep.bank.search import search
 from eqprep.render.math import NBSP, render_markdown
 from eqprep.render.text import cut, plain_text
-from eqprep.render.wrap import divide_line
+from eqprep.render.wrap import break_points, divide_line
 
 READING = Path(__file__).parent / "fixtures" / "reading"
 
@@ -35,6 +36,19 @@ def test_japanese_fills_lines_and_keeps_latin_words_and_formulas_whole() -> None
     assert any(formula in line for line in wrapped), "the formula is on one line"
     markdown_like = lines(text.replace(NBSP, " "), 30)  # Markdown widgets turn no-break spaces into spaces
     assert any(formula.replace(NBSP, " ") in line for line in markdown_like), "spaced operators never break"
+
+
+def test_a_formula_with_a_sum_stays_whole_also_with_plain_spaces() -> None:
+    """`∑ₖ (∂z)/(∂tₖ)…` is one formula: the space after a subscript is not a break when maths follows (the backprop
+    note broke after ∑ₖ in the Markdown view)."""
+    text = render_markdown("変数が複数の経路で $z$ に影響する場合は、経路ごとの積を足し合わせます: "
+                           "$\\frac{\\partial z}{\\partial x} = \\sum_k \\frac{\\partial z}{\\partial t_k}"
+                           "\\frac{\\partial t_k}{\\partial x}$。").replace(NBSP, " ")
+    formula = "(∂z)/(∂x) = ∑ₖ (∂z)/(∂tₖ)(∂tₖ)/(∂x)"
+    for width in (40, 60, 80):
+        assert any(formula in line for line in lines(text, width)), (width, lines(text, width))
+    assert break_points("xᵀ W + b") == (), "no break inside xᵀ W"
+    assert break_points("soft max と ReLU") != (), "ordinary English words still break"
 
 
 def test_english_prose_wraps_at_spaces() -> None:
@@ -120,3 +134,12 @@ def test_anki_math_uses_the_renderers_delimiters() -> None:
 
     assert to_html(r"価格 \$5 と $x^2$、[リンク](note:cnn)") == r"価格 $5 と \(x^2\)、リンク"
     assert to_html("$$a = b$$") == r"\[a = b\]"
+
+
+@pytest.mark.parametrize("width", [0, 1, 2, 3])
+def test_very_narrow_lines_end_and_keep_every_character(width: int) -> None:
+    """A squeezed table column: Japanese (two cells a character) at 0-3 cells. This used to loop for ever at width 1."""
+    text = "加算 z = x + y のとき勾配をそのまま流す"
+    pieces = lines(text, width)
+    assert "".join(pieces) == text
+    assert all(cell_len(piece.rstrip()) <= max(width, 2) for piece in pieces)

@@ -234,3 +234,28 @@ async def test_input_placeholders_are_never_cut_at_80x24(tmp_path: Path, keys: t
             width = screen.query_one("#demo-settings", Input).content_size.width
             cut += [hint for spec in screen.specs.values() if cell_len(hint := settings_hint(spec)) > width]
         assert cut == []
+
+
+@pytest.mark.parametrize("note_id", ["backprop", "containers"])
+async def test_note_tables_wrap_their_cells_instead_of_cutting_them(tmp_path: Path, note_id: str) -> None:
+    """At 80x24 a wide table's cells wrap within their column: every character of every cell is on screen
+    (Textual's tables cut a cell that does not fit, and a formula we keep whole never fits a narrow column)."""
+    from textual.widgets import Markdown
+    from textual.widgets._markdown import MarkdownTableCellContents
+
+    from eqprep.paths import content_root
+    from eqprep.tui.screens.notes import NotesScreen
+
+    app = make_app(tmp_path, content=content_root())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        assert app.session is not None
+        await app.push_screen(NotesScreen(app.session, note_id))
+        await settle(pilot)
+        cells = list(app.screen.query_one("#note", Markdown).query(MarkdownTableCellContents))
+        assert cells, "the note has a table"
+        for cell in cells:
+            shown = "".join(segment.text for strip in cell.render_lines(cell.content_region.reset_offset)
+                            for segment in strip)
+            text = str(cell.render())
+            assert "".join(shown.split()) == "".join(text.split()), f"cell cut: {text!r} shown as {shown!r}"

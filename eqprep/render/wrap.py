@@ -26,6 +26,19 @@ _WORD = re.compile(r"[A-Za-z0-9_.'’]")
 # A space next to one of these is inside a formula (`a = b + c`): Markdown turns our no-break spaces into
 # plain ones, so formulas are also recognised by their spaced operators.
 _OPERATORS = set("=+−-×÷·⋅⊙⊗⊕≈≠≤≥<>→←⇒⇔∈∉⊂⊆∝≡≃∼±∓|")
+# Sub- and superscripts and big operators only occur in maths: a space after one (`∑ₖ (∂z)`, `xᵀ W`) is inside the
+# formula unless Japanese follows (`t² なら`).
+_MATH_TAIL = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀ₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵣᵤᵥ∑∏∫√")
+
+
+def _after_subscript(before: str, after: str) -> bool:
+    """A space after a sub/superscript or a big operator, with maths (not Japanese) after it."""
+    return before in _MATH_TAIL and not japanese(after)
+
+
+def _inside_formula(before: str, after: str) -> bool:
+    """A space between these two characters belongs to a formula (a spaced operator, or after a subscript)."""
+    return before in _OPERATORS or after in _OPERATORS or _after_subscript(before, after)
 
 
 @cache
@@ -59,8 +72,7 @@ def break_points(text: str) -> tuple[int, ...]:
         before, after = text[start - 1] if start else "", text[end] if end < len(text) else ""
         if end - start >= 2 and before and after:    # a double space separates fields (status lines)
             points.add(end)
-        elif (before and after and not (japanese(before) or japanese(after))
-                and before not in _OPERATORS and after not in _OPERATORS):
+        elif before and after and not (japanese(before) or japanese(after)) and not _inside_formula(before, after):
             points.add(end)
     if _JAPANESE_RE.search(text):
         pos = 0
@@ -71,7 +83,8 @@ def break_points(text: str) -> tuple[int, ...]:
                 cut = pos
                 while cut < len(text) and text[cut] == " ":
                     cut += 1
-                spaced_operator = text[cut - 1] == " " and cut >= 2 and text[cut - 2] in _OPERATORS
+                spaced_operator = (text[cut - 1] == " " and cut >= 2 and cut < len(text)
+                                   and (text[cut - 2] in _OPERATORS or _after_subscript(text[cut - 2], text[cut])))
                 if (cut < len(text) and allowed(text, cut) and not spaced_operator
                         and (japanese(text[cut - 1]) or japanese(text[cut]) or text[cut - 1] == " ")):
                     points.add(cut)
@@ -82,6 +95,7 @@ def break_points(text: str) -> tuple[int, ...]:
 
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     """Offsets to split `text` at so each piece fits `width` cells (same contract as rich's divide_line)."""
+    width = max(width, 1)  # a zero-width region (a squeezed table column) still gets one character per line
     breaks: list[int] = []
     offset = 0
     starts = [0, *break_points(text), len(text)]
@@ -108,8 +122,9 @@ def _fold(unit: str, width: int) -> list[str]:
     English word: 「ネット Playground」, 「Adadelta・Adam」), else by cells."""
     pieces: list[str] = []
     while cell_len(unit) > width:
-        fits = len(chop_cells(unit, width)[0])
-        cut = next((pos for pos in range(fits, 0, -1) if allowed(unit, pos) and unit[pos] != " "), fits)
+        fits = max(len(chop_cells(unit, width)[0]), 1)  # a wide character in a 1-cell line still takes a line
+        cut = next((pos for pos in range(min(fits, len(unit) - 1), 0, -1)
+                    if allowed(unit, pos) and unit[pos] != " "), fits)
         pieces.append(unit[:cut])
         unit = unit[cut:]
     return [*pieces, unit] if unit else pieces
