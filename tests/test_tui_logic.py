@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from eqprep.bank import load_bank
+from eqprep.bank.search import question_prompt
 from eqprep.quiz import make_item
 from eqprep.tui.screens.exam import clock_text, parse_count
 from eqprep.tui.screens.notes import grouped_notes, note_links, short_title
@@ -73,3 +74,13 @@ def test_live_feedback_numeric() -> None:
     ok, message = live_feedback(item, "seven")
     assert not ok and message
 
+
+
+def test_note_links_to_questions_say_what_the_question_asks() -> None:
+    """A link labelled 問題 or ドリル, and the note's other questions, show the start of the prompt, never a raw id."""
+    bank = load_bank(FIXTURE_CONTENT)
+    links = note_links(bank, bank.notes["activation"])
+    for kind, target, label in links:
+        if kind == "q":
+            assert target not in label, label
+            assert question_prompt(bank.questions[target])[:6] in label, label

@@ -77,10 +77,11 @@ def describe_due(due: datetime | None, now: datetime) -> str:
 
 def set_aside_line(study: Study, entry: SetAside, width: int = 56) -> str:
     """`保留` or `12/8 まで`, the question id and the start of its prompt as plain text (one line)."""
-    from eqprep.render.text import cut, plain_text
+    from eqprep.bank.search import question_prompt
+    from eqprep.render.text import cut
 
     question = study.bank.questions.get(entry.question_id)
-    prompt = cut(plain_text(question.prompt), width) if question else "(この問題はコンテンツにありません)"
+    prompt = cut(question_prompt(question), width) if question else "(この問題はコンテンツにありません)"
     if entry.kind == "buried" and entry.until is not None:
         until = study.local_date(entry.until)
         kind = f"{until.month}/{until.day} まで"

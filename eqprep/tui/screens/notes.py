@@ -14,16 +14,23 @@ from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from eqprep.bank.model import AREAS, LINK_RE, Bank, Note
+from eqprep.bank.search import question_prompt
 from eqprep.render.math import render_markdown
+from eqprep.render.text import cut
 from eqprep.tui.messages import Ask, OpenDerivation, OpenScreen
+from eqprep.tui.widgets.question import KIND_LABELS
 
 if TYPE_CHECKING:
     from eqprep.tui.session import Session
+
+QUESTION_SNIPPET = 40  # cells of a linked question's prompt shown in the link list
+
 
 def short_title(title: str) -> str:
     """Tree label: the Japanese part of 'タイトル (English, ...)' so it fits a narrow column."""
     head = title.split(" (", 1)[0].strip()
     return head or title
+
 
 
 def list_title(title: str) -> str:
@@ -56,13 +63,15 @@ def note_links(bank: Bank, note: Note, derivations: dict[str, str] | None = None
         known = bank.notes if kind == "note" else bank.questions
         if target in known and (kind, target) not in seen:
             seen.add((kind, target))
-            links.append((kind, target, f"→ {label}"))
+            # a question link's label is mostly 問題 or ドリル: the start of its prompt tells them apart
+            shown = f"{label}: {cut(question_prompt(bank.questions[target]), QUESTION_SNIPPET)}" if kind == "q" else label
+            links.append((kind, target, f"→ {shown}"))
     for derivation_id, title in sorted((derivations or {}).items()):
         links.append(("d", derivation_id, f"導出: {title}"))
     for question in sorted(bank.questions_for(note.id), key=lambda q: q.id):
         if ("q", question.id) not in seen:
-            tag = question.source or question.kind
-            links.append(("q", question.id, f"問 {question.id} ({tag})"))
+            tag = question.source or KIND_LABELS.get(question.kind, question.kind)
+            links.append(("q", question.id, f"問 ({tag}) {cut(question_prompt(question), QUESTION_SNIPPET)}"))
     return links
 
 
