@@ -243,3 +243,15 @@ def test_a_long_streak_is_counted_back_past_the_heatmap_window(tmp_path: Path, o
     expected = _brute_streak(hours, offset, today)
     assert compute_stats(study).streak == expected
     assert expected == (500 if gap_days_ago is None else gap_days_ago)
+
+
+def test_progress_columns_stay_aligned_with_large_counts() -> None:
+    """The coverage column is as wide as the largest count, so names start in one column (`769/772` vs `64/64`)."""
+    from eqprep.study.stats import Progress, progress_lines
+
+    rows = [Progress(key, key, total, seen, mastery, 0.8 if seen else None)
+            for key, mastery, seen, total in [("深層学習", 0.62, 769, 772), ("応用数学", 0.58, 64, 64), ("開発環境", None, 0, 8)]]
+    lines = progress_lines(rows)
+    starts = {line.index(name) for line, name in zip(lines, ("深層学習", "応用数学", "開発環境"), strict=True)}
+    assert len(starts) == 1, lines
+    assert "網羅 769/772 深層学習" in lines[0] and "網羅  64/64  応用数学" in lines[1]

@@ -303,13 +303,16 @@ def overview_lines(stats: Stats) -> list[str]:
 
 
 def progress_lines(rows: list[Progress], width: int = 12) -> list[str]:
-    """One bar per area/topic: mastery bar (dots until studied), mastery, accuracy, coverage, short name."""
+    """One bar per area/topic: mastery bar (dots until studied), mastery, accuracy, coverage, short name; the
+    coverage column is as wide as the largest count, so names stay aligned (`769/772` next to `64/64`)."""
+    digits = max((len(str(row.questions)) for row in rows), default=1)
     lines = []
     for row in rows:
         filled = 0 if row.mastery is None else round(width * row.mastery)
         bar = "·" * width if row.mastery is None else "█" * filled + "░" * (width - filled)
         name = row.name.split(" (", 1)[0]
-        lines.append(f" {bar} {pct(row.mastery):>4} 正答{pct(row.accuracy):>4} 網羅{row.seen:>3}/{row.questions:<3} {name}")
+        coverage = f"{row.seen:>{digits}}/{row.questions:<{digits}}"
+        lines.append(f" {bar} {pct(row.mastery):>4} 正答{pct(row.accuracy):>4} 網羅 {coverage} {name}")
     return lines
 
 
