@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Footer, Input, OptionList, Static, TextArea
 from textual.widgets._footer import FooterKey
 
 from eqprep.tui.screens.quiz import QuizScreen
@@ -164,7 +164,6 @@ async def test_long_feedback_scrolls_with_keys_at_80x24(tmp_path: Path) -> None:
 async def test_exam_review_lists_answers_filters_and_opens_a_question(tmp_path: Path) -> None:
     """After a mock exam: each 小問 with a mark, w shows only misses, Enter shows your answer, the correct one
     and the explanation, and q asks that question again."""
-    from textual.widgets import OptionList
 
     from eqprep.tui.screens.exam import ExamAnswerScreen, ExamReportScreen
     from tests.tui_support import start_exam
@@ -376,3 +375,23 @@ async def test_exam_review_echoes_a_wrong_choice_once(tmp_path: Path) -> None:
         await until(pilot, lambda: isinstance(app.screen, ExamAnswerScreen))
         texts = "\n".join(str(s.render()) for s in app.screen.query(Static))
         assert texts.count("あなたの解答") == 1
+
+
+async def test_exam_review_lines_use_the_width_there_is(tmp_path: Path) -> None:
+    """The review list shows more of each prompt on a wide terminal (56 cells at 80 columns) and never overflows."""
+    from rich.cells import cell_len
+
+    from eqprep.paths import content_root
+    from eqprep.tui.screens.exam import ExamReportScreen
+    from tests.tui_support import start_exam
+
+    app = make_app(tmp_path, content=content_root())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot)
+        await start_exam(pilot, 6)
+        await pilot.press("ctrl+g", "y")
+        await until(pilot, lambda: isinstance(app.screen, ExamReportScreen))
+        review = app.screen.query_one("#review", OptionList)
+        labels = [str(review.get_option_at_index(i).prompt) for i in range(review.option_count)]
+        assert max(cell_len(label) for label in labels) > 8 + len("大問 ") + 56 + 2, labels  # more than 80 columns show
+        assert all(cell_len(label) <= review.content_size.width for label in labels)

@@ -377,11 +377,12 @@ class ExamReportScreen(Screen[None]):
             f"解答の確認 ({names[self.filter]} {len(shown)} 問) ─ Enter で開く、w 誤答 / f フラグ / a すべて")
         review = self.query_one("#review", OptionList)
         review.clear_options()
+        snippet = max(40, self.app.size.width - 24)  # 56 cells at 80 columns, more where there is room
         for index in shown:
             item, verdict = self.result.items[index], self.result.verdicts[index]
             flag = "⚑" if index in self.flags else " "
             group = "大問 " if item.question.group is not None else ""  # a 小問 of a set: reviewed on its own
-            label = f"{index + 1:>3} {MARKS.get(verdict.status, '?')}{flag} {group}{cut(plain_text(item.prompt), 56)}"
+            label = f"{index + 1:>3} {MARKS.get(verdict.status, '?')}{flag} {group}{cut(plain_text(item.prompt), snippet)}"
             review.add_option(Option(label, id=str(index)))
         if review.option_count:
             review.highlighted = 0
