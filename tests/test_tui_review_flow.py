@@ -30,6 +30,14 @@ async def until(pilot: Pilot[int], condition: Callable[[], bool]) -> None:
     raise AssertionError("condition never held")
 
 
+async def submit_exam(pilot: Pilot[int]) -> None:
+    """Submit the mock exam on screen (confirming) and wait for its report."""
+    from eqprep.tui.screens.exam import ExamReportScreen
+
+    await pilot.press("ctrl+g", "y")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ExamReportScreen))
+
+
 def feedback_text(screen: QuizScreen) -> str:
     """Every text line of the feedback panel."""
     return "\n".join(str(s.render()) for s in screen.query_one(Feedback).query(Static))
@@ -173,8 +181,7 @@ async def test_exam_review_lists_answers_filters_and_opens_a_question(tmp_path: 
         await wait_loaded(pilot)
         exam = await start_exam(pilot, 3)
         await pilot.press(*answer_keys(exam.items[0], True))
-        await pilot.press("ctrl+g", "y")
-        await until(pilot, lambda: isinstance(app.screen, ExamReportScreen))
+        await submit_exam(pilot)
         report = app.screen
         assert isinstance(report, ExamReportScreen)
         review = report.query_one("#review", OptionList)
@@ -361,7 +368,7 @@ async def test_a_digit_typed_just_before_pagedown_answers_the_question_it_was_ty
 
 async def test_exam_review_echoes_a_wrong_choice_once(tmp_path: Path) -> None:
     """A wrong choice is named once on the review screen (in the verdict), not again on a line of its own."""
-    from eqprep.tui.screens.exam import ExamAnswerScreen, ExamReportScreen
+    from eqprep.tui.screens.exam import ExamAnswerScreen
     from tests.tui_support import start_exam
 
     app = make_app(tmp_path)
@@ -369,8 +376,7 @@ async def test_exam_review_echoes_a_wrong_choice_once(tmp_path: Path) -> None:
         await wait_loaded(pilot)
         exam = await start_exam(pilot, 2)
         await pilot.press(*answer_keys(exam.items[0], False))
-        await pilot.press("ctrl+g", "y")
-        await until(pilot, lambda: isinstance(app.screen, ExamReportScreen))
+        await submit_exam(pilot)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ExamAnswerScreen))
         texts = "\n".join(str(s.render()) for s in app.screen.query(Static))
@@ -382,15 +388,13 @@ async def test_exam_review_lines_use_the_width_there_is(tmp_path: Path) -> None:
     from rich.cells import cell_len
 
     from eqprep.paths import content_root
-    from eqprep.tui.screens.exam import ExamReportScreen
     from tests.tui_support import start_exam
 
     app = make_app(tmp_path, content=content_root())
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot)
         await start_exam(pilot, 6)
-        await pilot.press("ctrl+g", "y")
-        await until(pilot, lambda: isinstance(app.screen, ExamReportScreen))
+        await submit_exam(pilot)
         review = app.screen.query_one("#review", OptionList)
         labels = [str(review.get_option_at_index(i).prompt) for i in range(review.option_count)]
         assert max(cell_len(label) for label in labels) > 8 + len("大問 ") + 56 + 2, labels  # more than 80 columns show

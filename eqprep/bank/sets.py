@@ -201,25 +201,26 @@ def _code_choice_program(sub: dict[str, Any], qset: QuestionSet, answers: Mappin
     if not isinstance(label, str) or label not in qset.code_labels:
         labels = " ".join(f"{{{x}}}" for x in qset.code_labels) or "なし"
         raise ValueError(f"code_choice の blank '{label}' が大問の code にありません (code の空欄: {labels})")
-    for key in ("check", "setup"):
-        if key in sub:
-            raise ValueError(f"大問のコードを使う小問には {key} を書きません (大問の {key} を使います)")
-    missing = [x for x in qset.code_labels if x != label and x not in answers]
-    if missing:
-        raise ValueError(f"code の空欄 {missing} を埋める小問がありません (各空欄に code_choice の小問が 1 つ必要)")
-    return {"template": fill_labels(qset.code, {**answers, label: "{blank}"}), "check": qset.check, "setup": qset.setup}
+    return _set_program(sub, qset, answers, {label: "{blank}"})
 
 
 def _combination_program(sub: dict[str, Any], qset: QuestionSet, answers: Mapping[str, str]) -> dict[str, str]:
     """A code combination's program: the set's code with the other blanks keyed and its own left as {あ}..."""
-    own = set(sub["blanks"])
     if qset.framework not in ("", "numpy"):
         raise ValueError("コードの空欄の組み合わせは NumPy の大問で使えます (framework の大問はまだ検証できません)")
+    return _set_program(sub, qset, answers, {label: "{" + label + "}" for label in sub["blanks"]})
+
+
+def _set_program(sub: dict[str, Any], qset: QuestionSet, answers: Mapping[str, str],
+                 own: Mapping[str, str]) -> dict[str, str]:
+    """template/check/setup of a code 小問: the set's code with `own` blanks as given and every other one keyed."""
+    for key in ("check", "setup"):
+        if key in sub:
+            raise ValueError(f"大問のコードを使う小問には {key} を書きません (大問の {key} を使います)")
     missing = [x for x in qset.code_labels if x not in own and x not in answers]
     if missing:
-        raise ValueError(f"code の空欄 {missing} を埋める小問がありません (各空欄に小問が 1 つ必要)")
-    template = fill_labels(qset.code, {k: v for k, v in answers.items() if k not in own})
-    return {"template": template, "check": qset.check, "setup": qset.setup}
+        raise ValueError(f"code の空欄 {missing} を埋める小問がありません (各空欄に code_choice か組み合わせの小問が 1 つ必要)")
+    return {"template": fill_labels(qset.code, {**answers, **own}), "check": qset.check, "setup": qset.setup}
 
 
 def _keys(qset: QuestionSet, bank: Bank) -> dict[str, str]:

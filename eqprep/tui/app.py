@@ -180,10 +180,7 @@ class EqprepApp(App[int]):
     def on_glance_ready(self, message: GlanceReady) -> None:
         """Fill in home's figures while the whole session is still on its way."""
         self.glance = message.summary
-        for screen in self.screen_stack:
-            show = getattr(screen, "show_summary", None)
-            if show is not None:
-                show(message.summary)
+        self._tell_screens("show_summary", message.summary)
         self.screen.call_after_refresh(self.glance_drawn.set)
 
     def on_session_loaded(self, message: SessionLoaded) -> None:
@@ -191,10 +188,7 @@ class EqprepApp(App[int]):
         self.loading = False
         self.session, self.load_error, self.stats = message.session, message.error, message.stats
         self._start_session()
-        for screen in self.screen_stack:
-            show = getattr(screen, "show_loaded", None)
-            if show is not None:
-                show()
+        self._tell_screens("show_loaded")
         if self.pending is not None:
             name, self.pending = self.pending, None
             self.open_screen(name)
@@ -212,10 +206,14 @@ class EqprepApp(App[int]):
     def on_stats_ready(self, message: StatsReady) -> None:
         """Keep the newest statistics and hand them to every screen that shows them."""
         self.stats = message.stats
+        self._tell_screens("show_stats", message.stats)
+
+    def _tell_screens(self, method: str, *args: object) -> None:
+        """Call `method` on every screen in the stack that has it (home and statistics draw loaded data)."""
         for screen in self.screen_stack:
-            show = getattr(screen, "show_stats", None)
+            show = getattr(screen, method, None)
             if show is not None:
-                show(message.stats)
+                show(*args)
 
     def get_line_filters(self) -> list[LineFilter]:
         """The cleaning filter first, then the active ones (NO_COLOR's swapped for a version that cannot crash)."""

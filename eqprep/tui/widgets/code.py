@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len
+from rich.cells import chop_cells
 from textual.content import Content
 from textual.geometry import Size
 from textual.highlight import highlight
@@ -12,21 +12,9 @@ CONTINUATION = "↪ "
 MIN_CHUNK = 12  # a continuation never gets narrower than this, however deep the indentation
 
 
-def _fitting(text: str, width: int) -> int:
-    """How many characters of `text` fit in `width` cells (a Japanese comment's characters take two)."""
-    if text.isascii():
-        return min(len(text), width)
-    total = 0
-    for index, char in enumerate(text):
-        total += cell_len(char)
-        if total > width:
-            return index
-    return len(text)
-
-
 def break_at(text: str, width: int) -> int:
     """Where to cut `text` to fit `width` cells: after the last space that fits, else at the width."""
-    limit = _fitting(text, width)
+    limit = len(chop_cells(text, width)[0])  # characters that fit (a Japanese comment's take two cells)
     if limit == len(text):
         return limit
     space = text.rfind(" ", 0, limit + 1)
